@@ -1,0 +1,1 @@
+//! `kb import`: seed text to draft content.

@@ -1,0 +1,126 @@
+//! Writing a build atomically: everything goes into a staging directory beside the output, which
+//! replaces the previous output only once complete. A failed or interrupted build leaves the
+//! previous output as it was; leftovers of an interrupted build are cleared by the next one.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// A directory being filled, that becomes `target` on `commit` and vanishes if dropped.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target.file_name().context("the output path has no file name")?.to_string_lossy().to_string();
+        clear_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).ok();
+        }
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging { dir, target: target.to_path_buf(), committed: false })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        if rel.split('/').any(|part| part == "..") || rel.starts_with('/') {
+            bail!("refusing to write outside the output: {rel}");
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Replaces `target` with the staged directory: two renames, the old output removed last.
+    pub fn commit(mut self) -> Result<()> {
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self.target.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move the previous output {} aside", self.target.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            // Put the previous output back: never leave the site missing.
+            if old.exists() {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e).with_context(|| format!("cannot move the new output into {}", self.target.display()));
+        }
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).ok();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            std::fs::remove_dir_all(&self.dir).ok();
+        }
+    }
+}
+
+/// Removes staging and old directories left behind by builds that were killed.
+fn clear_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        for prefix in [format!(".{name}.staging-"), format!(".{name}.old-")] {
+            if let Some(pid) = file.strip_prefix(&prefix) {
+                if !process_alive(pid) {
+                    std::fs::remove_dir_all(entry.path()).ok();
+                }
+            }
+        }
+    }
+}
+
+fn process_alive(pid: &str) -> bool {
+    pid.parse::<u32>().is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("old.txt"), "old").unwrap();
+
+        let s = Staging::new(&target).unwrap();
+        s.write("a/b.txt", b"new").unwrap();
+        drop(s);
+        assert!(target.join("old.txt").exists(), "a dropped staging leaves the output alone");
+
+        let s = Staging::new(&target).unwrap();
+        s.write("a/b.txt", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("old.txt").exists());
+        assert_eq!(std::fs::read_to_string(target.join("a/b.txt")).unwrap(), "new");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn refuses_paths_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("out")).unwrap();
+        assert!(s.write("../x", b"").is_err());
+    }
+}

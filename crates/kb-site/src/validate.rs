@@ -1,0 +1,292 @@
+//! The content model's rules, beyond what the types enforce: taxonomy values, translations,
+//! references between pages, KPI and framework consistency, duplicate URLs.
+
+use crate::content::{Entry, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::locate;
+use crate::model::{COMMITMENTS, COMPARATORS, MARKS, STATUSES};
+use crate::site::Site;
+use crate::suggest::nearest;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for entry in &site.entries {
+        check_entry(site, entry, &mut out);
+    }
+    check_translations(site, &mut out);
+    check_cities_exist(site, &mut out);
+    check_kpis(site, &mut out);
+    check_urls(site, &mut out);
+    out
+}
+
+fn at(entry: &Entry, needle: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(&entry.file, locate(&entry.split, needle), message)
+}
+
+fn hint(d: Diagnostic, value: &str, options: &[&str]) -> Diagnostic {
+    match nearest(value, options.iter().copied()) {
+        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        None => d.with_hint(format!("one of: {}", options.join(", "))),
+    }
+}
+
+fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let config = &site.config;
+    if entry.title().trim().is_empty() {
+        out.push(Diagnostic::new(&entry.file, 1, "missing required field `title`"));
+    }
+    if let Some(city) = entry.kind.city() {
+        if !config.extra.cities.iter().any(|c| c == city) {
+            let cities: Vec<&str> = config.extra.cities.iter().map(String::as_str).collect();
+            out.push(hint(
+                Diagnostic::new(&entry.file, 1, format!("unknown city `{city}` (folder content/cities/{city}/): cities are listed in config.toml extra.cities")),
+                city,
+                &cities,
+            ));
+        }
+    }
+    // Taxonomies: configured names, known values.
+    let taxonomy_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    for (name, values) in &entry.front.taxonomies {
+        if !taxonomy_names.contains(&name.as_str()) {
+            out.push(hint(at(entry, &format!("{name} ="), format!("unknown taxonomy `{name}`")), name, &taxonomy_names));
+            continue;
+        }
+        let allowed: Vec<&str> = match name.as_str() {
+            "themes" => config.theme_slugs().collect(),
+            "cities" => config.extra.cities.iter().map(String::as_str).collect(),
+            _ => continue,
+        };
+        let mut seen = HashSet::new();
+        for v in values {
+            if !allowed.contains(&v.as_str()) {
+                let what = if name == "themes" { "theme" } else { "city" };
+                out.push(hint(at(entry, &format!("\"{v}\""), format!("unknown {what} `{v}` in taxonomies.{name}")), v, &allowed));
+            } else if !seen.insert(v) {
+                out.push(at(entry, &format!("\"{v}\""), format!("`{v}` is listed twice in taxonomies.{name}")));
+            }
+        }
+    }
+    match &entry.kind {
+        Kind::Measure(city) => check_measure(site, entry, city, out),
+        Kind::City(_) => check_city(site, entry, out),
+        Kind::Chapter(_) => {
+            if entry.lang == "en" && entry.chapter().is_some_and(|c| !c.corrections.is_empty()) {
+                out.push(at(entry, "corrections", "corrections belong in the Japanese file, whose text they correct"));
+            }
+        }
+        _ => {
+            if !entry.front.taxonomies.is_empty() && entry.is_section {
+                out.push(at(entry, "taxonomies", "sections cannot have taxonomies"));
+            }
+        }
+    }
+}
+
+fn check_measure(site: &Site, entry: &Entry, city: &str, out: &mut Vec<Diagnostic>) {
+    let m = entry.measure().expect("measure entries carry measure data");
+    let slug = entry.slug();
+    if !slug.starts_with(&format!("{city}-")) {
+        out.push(Diagnostic::new(&entry.file, 1, format!("a measure's file name is its id and must start with `{city}-`")));
+    }
+    let cities = entry.front.taxonomies.get("cities");
+    if cities.map(|c| c.as_slice()) != Some(&[city.to_string()][..]) {
+        out.push(at(entry, "cities", format!("taxonomies.cities must be [\"{city}\"], the city of the folder")));
+    }
+    if entry.front.taxonomies.get("themes").is_none_or(|t| t.is_empty()) {
+        out.push(at(entry, "[taxonomies]", "a measure needs at least one theme in taxonomies.themes (primary first)"));
+    }
+    if let Some(s) = &m.status {
+        if !STATUSES.contains(&s.as_str()) {
+            out.push(hint(at(entry, "status", format!("unknown status `{s}`")), s, &STATUSES));
+        }
+    }
+    match &m.commitment {
+        Some(c) if !COMMITMENTS.contains(&c.as_str()) => {
+            out.push(hint(at(entry, "commitment", format!("unknown commitment `{c}`")), c, &COMMITMENTS));
+        }
+        None => out.push(at(entry, "[extra]", "missing required field `extra.commitment` (implement, consider or aim)")),
+        _ => {}
+    }
+    match &m.chapter {
+        Some(ch) => {
+            if site.get(&format!("cities/{city}/chapters/{ch}.md"), "ja").is_none() {
+                let chapters: Vec<&str> = site.chapters(city, "ja").iter().map(|e| e.slug()).collect();
+                out.push(hint(
+                    at(entry, "chapter", format!("extra.chapter `{ch}` names no file content/cities/{city}/chapters/{ch}.md")),
+                    ch,
+                    &chapters,
+                ));
+            }
+        }
+        None => out.push(at(entry, "[extra]", "missing required field `extra.chapter` (the chapter file the measure comes from)")),
+    }
+    if let Some([a, b]) = m.source_lines {
+        if a == 0 || a > b {
+            out.push(at(entry, "source_lines", format!("source_lines [{a}, {b}] must be 1-based and ascending")));
+        }
+    }
+    if entry.lang == "en" {
+        if !m.corrections.is_empty() {
+            out.push(at(entry, "corrections", "corrections belong in the Japanese file, whose text they correct"));
+        }
+        if let Some(ja) = site.translation(entry) {
+            let jm = ja.measure().expect("twin is a measure");
+            let pairs: [(&str, bool); 4] = [
+                ("taxonomies", ja.front.taxonomies != entry.front.taxonomies),
+                ("status", jm.status != m.status),
+                ("commitment", jm.commitment != m.commitment),
+                ("chapter", jm.chapter != m.chapter),
+            ];
+            for (field, differs) in pairs {
+                if differs {
+                    out.push(at(entry, field, format!("`{field}` differs from the Japanese file {}", ja.file.display())));
+                }
+            }
+        }
+    }
+}
+
+fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let c = entry.city_extra().expect("city entries carry city data");
+    if entry.lang == "en" {
+        for (field, present) in [
+            ("kpis", !c.kpis.is_empty()),
+            ("frameworks", !c.frameworks.is_empty()),
+            ("training", !c.training.is_empty()),
+            ("corrections", !c.corrections.is_empty()),
+        ] {
+            if present {
+                out.push(at(entry, field, format!("extra.{field} belongs only in the Japanese _index.md (it holds both languages)")));
+            }
+        }
+        return;
+    }
+    if let (Some(a), Some(b)) = (c.period_start, c.period_end) {
+        if a > b {
+            out.push(at(entry, "period_end", format!("period_end {b} is before period_start {a}")));
+        }
+    }
+    if let Some(m) = c.issued_month {
+        if !(1..=12).contains(&m) {
+            out.push(at(entry, "issued_month", format!("issued_month {m} is not a month")));
+        }
+    }
+    for f in &c.frameworks {
+        for row in &f.rows {
+            let name = &row.competency.ja;
+            if !row.marks.is_empty() && row.marks.len() != f.levels.len() {
+                out.push(at(entry, name, format!(
+                    "framework `{}`, row `{name}`: {} marks for {} levels",
+                    f.id, row.marks.len(), f.levels.len()
+                )));
+            }
+            if !row.descriptions.is_empty() && row.descriptions.len() != f.levels.len() {
+                out.push(at(entry, name, format!(
+                    "framework `{}`, row `{name}`: {} descriptions for {} levels",
+                    f.id, row.descriptions.len(), f.levels.len()
+                )));
+            }
+            for mark in &row.marks {
+                if !MARKS.contains(&mark.as_str()) {
+                    out.push(at(entry, name, format!("framework `{}`: mark `{mark}` is not one of ◎ ○ 〇 △ or \"\"", f.id)));
+                }
+            }
+        }
+    }
+}
+
+fn check_translations(site: &Site, out: &mut Vec<Diagnostic>) {
+    for entry in &site.entries {
+        if site.translation(entry).is_none() {
+            let (missing, what) = if entry.lang == "ja" {
+                (entry.file.to_string_lossy().replace(".md", ".en.md"), "English translation")
+            } else {
+                (entry.file.to_string_lossy().replace(".en.md", ".md"), "Japanese original")
+            };
+            out.push(Diagnostic::new(&entry.file, 1, format!("missing {what}: create {missing}")));
+        }
+    }
+}
+
+fn check_cities_exist(site: &Site, out: &mut Vec<Diagnostic>) {
+    for city in &site.config.extra.cities {
+        if site.city(city, "ja").is_none() {
+            out.push(Diagnostic::new(
+                "config.toml",
+                0,
+                format!("city `{city}` is listed in extra.cities but content/cities/{city}/_index.md does not exist"),
+            ));
+        }
+    }
+}
+
+fn check_kpis(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, &Entry> = HashMap::new();
+    let units: Vec<&str> = site.config.extra.units.keys().map(String::as_str).collect();
+    for entry in site.in_lang("ja") {
+        let (Kind::City(city), Some(c)) = (&entry.kind, entry.city_extra()) else { continue };
+        let mut local_ids: BTreeMap<&str, ()> = BTreeMap::new();
+        for f in c.frameworks.iter().map(|f| f.id.as_str()).chain(c.training.iter().map(|t| t.id.as_str())) {
+            if local_ids.insert(f, ()).is_some() {
+                out.push(at(entry, &format!("\"{f}\""), format!("id `{f}` is used twice")));
+            }
+        }
+        for k in &c.kpis {
+            let here = |msg: String| at(entry, &format!("\"{}\"", k.id), msg);
+            if let Some(prev) = ids.insert(&k.id, entry) {
+                out.push(here(format!("KPI id `{}` is also used in {}", k.id, prev.file.display())));
+            }
+            if !k.id.starts_with(&format!("{city}-")) {
+                out.push(here(format!("KPI id `{}` must start with `{city}-`", k.id)));
+            }
+            if let Some(m) = &k.measure {
+                if site.get(&format!("cities/{city}/measures/{m}.md"), "ja").is_none() {
+                    let measures: Vec<&str> = site.measures(city, "ja").iter().map(|e| e.slug()).collect();
+                    out.push(hint(here(format!("KPI `{}`: measure `{m}` does not exist in {city}", k.id)), m, &measures));
+                }
+            }
+            if let Some(u) = &k.unit {
+                if !units.contains(&u.as_str()) {
+                    out.push(hint(here(format!("KPI `{}`: unknown unit `{u}`", k.id)), u, &units));
+                }
+            }
+            if let Some(cmp) = &k.comparator {
+                if !COMPARATORS.contains(&cmp.as_str()) {
+                    out.push(hint(here(format!("KPI `{}`: unknown comparator `{cmp}`", k.id)), cmp, &COMPARATORS));
+                }
+            }
+        }
+    }
+}
+
+fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut urls: HashMap<String, &Entry> = HashMap::new();
+    for entry in &site.entries {
+        let aliases = entry.front.aliases.iter().map(|a| normalise_alias(a, &entry.lang));
+        for url in std::iter::once(entry.url.clone()).chain(aliases) {
+            if let Some(prev) = urls.insert(url.clone(), entry) {
+                out.push(Diagnostic::new(&entry.file, locate(&entry.split, "slug"), format!("duplicate URL {url}: also produced by {}", prev.file.display())));
+            }
+        }
+    }
+    // Taxonomy pages are generated at /themes/: content may not claim those URLs.
+    for entry in &site.entries {
+        let theme_root = if entry.lang == "en" { "/en/themes/" } else { "/themes/" };
+        if entry.url.starts_with(theme_root) {
+            out.push(Diagnostic::new(&entry.file, 1, format!("duplicate URL {}: theme pages are generated from the themes taxonomy", entry.url)));
+        }
+    }
+}
+
+/// An alias as a site path with slashes at both ends.
+pub fn normalise_alias(alias: &str, _lang: &str) -> String {
+    let trimmed = alias.trim_matches('/');
+    if trimmed.ends_with(".html") {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}

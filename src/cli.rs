@@ -1,0 +1,189 @@
+//! Command-line interface. Command names, flags and output shapes are contracts.
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "kb", version, about = "Bilingual knowledge base of Japanese cities' HR-development policies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site (and its search index) into the output directory.
+    Build {
+        /// The site root: config.toml, content/, templates/, sass/, static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: <root>/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Validate everything without writing; prints `path:line: message` per problem.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Build, serve on 127.0.0.1 and rebuild when a source file changes.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Search the index written by `kb build`.
+    Search {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print the JSON response instead of a readable list.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        /// The query: words, "quoted phrases".
+        query: Vec<String>,
+    },
+    /// Turn a plain-text policy extraction into a draft content folder.
+    Import {
+        #[arg(long)]
+        city: String,
+        /// Output folder (default: content/cities/<city>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        source: PathBuf,
+    },
+}
+
+pub fn output_dir(root: &Path, output: Option<PathBuf>) -> PathBuf {
+    output.unwrap_or_else(|| root.join("public"))
+}
+
+/// The search index lives beside the site output: `<output>-index`.
+pub fn index_dir(output: &Path) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    output.with_file_name(format!("{name}-index"))
+}
+
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output } => {
+            let output = output_dir(&root, output);
+            match build(&root, &output) {
+                Ok(report) => {
+                    eprintln!(
+                        "built {} pages ({} files) into {}",
+                        report.pages,
+                        report.files,
+                        report.output.display()
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    eprintln!("build failed; the previous output in {} is unchanged", output.display());
+                    1
+                }
+            }
+        }
+        Command::Check { root } => match kb_site::check(&root) {
+            Ok(site) => {
+                let measures = kb_site::data::measures(&site).len();
+                eprintln!("ok: {} files, {} measures, {} cities", site.entries.len(), measures, site.cities().len());
+                0
+            }
+            Err(d) => {
+                println!("{d}");
+                eprintln!("{} problem(s) found", d.0.len());
+                1
+            }
+        },
+        Command::Serve { root, output, port } => {
+            let output = output_dir(&root, output);
+            match crate::serve::serve(&root, &output, port) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
+        Command::Search { root, output, json, limit, city, theme, lang, query } => {
+            let output = output_dir(&root, output);
+            search(&index_dir(&output), json, limit, city, theme, lang, query.join(" "))
+        }
+        Command::Import { city, out, source } => {
+            let out = out.unwrap_or_else(|| PathBuf::from("content/cities").join(&city));
+            let opts = kb_import::ImportOptions { city, source, out };
+            match kb_import::import(&opts) {
+                Ok(report) => {
+                    for w in &report.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    eprintln!("imported {} chapters, wrote {} files into {}", report.chapters, report.files_written.len(), opts.out.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
+    }
+}
+
+/// Builds the site and, just before it replaces the previous output, its search index.
+pub fn build(root: &Path, output: &Path) -> Result<kb_site::BuildReport, kb_site::BuildError> {
+    let index = index_dir(output);
+    kb_site::build(root, output, &mut |site, _staging| {
+        let docs = crate::serve::documents(site);
+        search_indexer::write_index(&docs, &index)?;
+        Ok(())
+    })
+}
+
+fn search(index: &Path, json: bool, limit: usize, city: Option<String>, theme: Option<String>, lang: Option<String>, query: String) -> i32 {
+    let idx = match search_indexer::SearchIndex::open(index) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: cannot open the search index {}: {e:#}\nhint: run `kb build` first", index.display());
+            return 1;
+        }
+    };
+    let req = search_indexer::SearchRequest { query, city, theme, lang, limit, offset: 0 };
+    match idx.search(&req) {
+        Ok(resp) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&resp).expect("response serialises"));
+            } else {
+                println!("{} result(s) for {}", resp.total, resp.query);
+                for (i, hit) in resp.results.iter().enumerate() {
+                    println!("{:>3}. {} [{}{}] {}", i + 1, hit.title, hit.lang, hit.city.as_deref().map(|c| format!(", {c}")).unwrap_or_default(), hit.url);
+                    let plain = hit.snippet.replace("<mark>", "[").replace("</mark>", "]");
+                    println!("     {}", html_unescape(&plain));
+                }
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}

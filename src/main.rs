@@ -1,0 +1,8 @@
+//! `kb`: build, check, serve and search the knowledge base.
+
+mod cli;
+mod serve;
+
+fn main() {
+    std::process::exit(cli::run());
+}

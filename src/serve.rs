@@ -11,7 +11,6 @@ use axum::{Json, Router};
 use kb_site::content::Kind;
 use kb_site::Site;
 use search_indexer::{SearchError, SearchIndex, SearchRequest};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};

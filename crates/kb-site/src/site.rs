@@ -56,10 +56,14 @@ impl Site {
         let mut problems = Vec::new();
         let mut rendered = Vec::with_capacity(self.entries.len());
         for entry in &self.entries {
-            let resolve = |target: &str| {
-                self.get(target, &entry.lang)
+            // `@/x.en.md` names the English file (Zola); `@/x.md` the page in the linking
+            // page's own language when it exists.
+            let resolve = |target: &str| match target.strip_suffix(".en.md") {
+                Some(stem) => self.get(&format!("{stem}.md"), "en").map(|e| e.url.clone()),
+                None => self
+                    .get(target, &entry.lang)
                     .or_else(|| self.get(target, "ja"))
-                    .map(|e| e.url.clone())
+                    .map(|e| e.url.clone()),
             };
             let label = self.config.trans("anchor_link", &entry.lang);
             let (r, errors) = markdown::render(&entry.split.body, &resolve, &label);

@@ -5,10 +5,12 @@
 //! [`site::Site::load`]) → [`render`] (templates) + [`assets`] + [`data`] → [`output`] (atomic swap).
 
 pub mod assets;
+pub mod charts;
 pub mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostics;
+pub mod exports;
 pub mod frontmatter;
 pub mod markdown;
 pub mod model;
@@ -103,6 +105,10 @@ pub fn build(
         path: "data/kpis.json".into(),
         contents: serde_json::to_vec_pretty(&data::kpis(&site)).map_err(anyhow::Error::from)?,
     });
+    files.push(render::OutputFile { path: "data/measures.csv".into(), contents: exports::measures_csv(&site, None) });
+    for theme in site.config.theme_slugs() {
+        files.push(render::OutputFile { path: format!("data/themes/{theme}.csv"), contents: exports::measures_csv(&site, Some(theme)) });
+    }
     let staging = output::Staging::new(output)?;
     for f in &files {
         staging.write(&f.path, &f.contents)?;

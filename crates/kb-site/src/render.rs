@@ -1,6 +1,7 @@
 //! Templates: minijinja with autoescape, a Zola-like context (`config`, `section`, `page`, `lang`,
 //! `current_url`, `get_url()`, `trans()`), and the list of output files every page produces.
 
+use crate::charts;
 use crate::content::{Entry, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{sort_pages, Site};
@@ -126,7 +127,11 @@ impl<'a> Renderer<'a> {
     fn base_context(&self, lang: &str, url: &str, alternates: Vec<Value>, breadcrumbs: Vec<Value>) -> Value {
         let site = self.site;
         let config = &site.config;
-        let cities: Vec<Value> = site.cities().into_iter().map(|c| link(site.city_name(c, lang), &format!("{}/cities/{c}/", lang_prefix(lang)))).collect();
+        let cities: Vec<Value> = site
+            .cities()
+            .into_iter()
+            .map(|c| json!({ "slug": c, "title": site.city_name(c, lang), "url": format!("{}/cities/{c}/", lang_prefix(lang)) }))
+            .collect();
         let themes: Vec<Value> = config.theme_slugs().map(|s| views::theme_ref(site, s, lang)).collect();
         json!({
             "config": {
@@ -147,6 +152,8 @@ impl<'a> Renderer<'a> {
                 "cities_url": format!("{}/cities/", lang_prefix(lang)),
                 "themes_url": format!("{}/themes/", lang_prefix(lang)),
                 "search_url": format!("{}/search/", lang_prefix(lang)),
+                "kpis_url": format!("{}/kpis/", lang_prefix(lang)),
+                "compare_url": format!("{}/compare/", lang_prefix(lang)),
                 "cities": cities,
                 "themes": themes,
             },
@@ -241,6 +248,14 @@ impl<'a> Renderer<'a> {
             }
             _ => {}
         }
+        match entry.front.template.as_deref() {
+            Some("kpis.html") => ctx["dashboard"] = self.kpi_dashboard(lang),
+            Some("compare.html") => {
+                ctx["cities"] = Value::Array(site.cities().into_iter().map(|c| views::city_view(site, c, lang)).collect());
+                ctx["timeline"] = self.timeline(lang);
+            }
+            _ => {}
+        }
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
         ctx
@@ -305,6 +320,101 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// Every city's indicators with their charts: baseline vs target bars per unit, and
+    /// observed series as column charts.
+    fn kpi_dashboard(&self, lang: &str) -> Value {
+        let site = self.site;
+        let legend = (site.config.trans("baseline", lang), site.config.trans("target", lang));
+        let mut cities = Vec::new();
+        for city in site.cities() {
+            let Some(data) = views::city_structured(site, city) else { continue };
+            if data.kpis.is_empty() {
+                continue;
+            }
+            let name = site.city_name(city, lang);
+            let mut charts = Vec::new();
+            let mut units: Vec<&str> = Vec::new();
+            for k in &data.kpis {
+                let u = k.unit.as_deref().unwrap_or("");
+                if (k.baseline.is_some() || k.target.is_some()) && !units.contains(&u) {
+                    units.push(u);
+                }
+            }
+            let year_label = |v: &crate::model::YearValue| v.label.clone().or(v.year.map(|y| y.to_string())).unwrap_or_default();
+            for unit in units {
+                let rows: Vec<charts::PairRow> = data
+                    .kpis
+                    .iter()
+                    .filter(|k| k.unit.as_deref().unwrap_or("") == unit && (k.baseline.is_some() || k.target.is_some()))
+                    .map(|k| charts::PairRow {
+                        id: &k.id,
+                        label: k.indicator.get(lang),
+                        baseline: k.baseline.as_ref().map(|b| (b.value, year_label(b))),
+                        target: k.target.as_ref().map(|t| (t.value, year_label(t))),
+                    })
+                    .collect();
+                let unit_label = site.config.extra.units.get(unit).map(|u| u.get(lang).to_string()).unwrap_or_default();
+                let title = format!("{name} — {} ({unit_label})", site.config.trans("kpis", lang));
+                let id = format!("chart-{city}-{unit}");
+                charts.push(json!({ "id": id, "title": title, "svg": charts::pair_bars(&id, &title, &unit_label, &rows, (&legend.0, &legend.1)) }));
+            }
+            for k in data.kpis.iter().filter(|k| !k.series.is_empty()) {
+                let unit_label = k.unit.as_deref().and_then(|u| site.config.extra.units.get(u)).map(|u| u.get(lang).to_string()).unwrap_or_default();
+                let points: Vec<(String, f64)> = k.series.iter().map(|p| (year_label(p), p.value)).collect();
+                let title = format!("{name} — {}", k.indicator.get(lang));
+                let id = format!("chart-{}", k.id);
+                charts.push(json!({ "id": id, "title": title, "svg": charts::series_bars(&id, &title, &unit_label, &k.id, &points) }));
+            }
+            cities.push(json!({
+                "slug": city,
+                "name": name,
+                "url": format!("{}/cities/{city}/", lang_prefix(lang)),
+                "kpis": data.kpis.iter().map(|k| views::kpi_view(site, city, k, lang)).collect::<Vec<_>>(),
+                "charts": charts,
+            }));
+        }
+        json!({ "cities": cities })
+    }
+
+    /// Plan periods and issue dates on one time axis.
+    fn timeline(&self, lang: &str) -> Value {
+        let site = self.site;
+        let rows: Vec<Value> = site
+            .cities()
+            .into_iter()
+            .filter_map(|c| {
+                let page = site.city(c, lang)?;
+                let m = page.city_extra()?;
+                Some(json!({
+                    "slug": c, "name": page.title(), "url": page.url,
+                    "issued_year": m.issued_year, "start": m.period_start, "end": m.period_end,
+                    "plan_period": m.plan_period,
+                }))
+            })
+            .collect();
+        let years: Vec<i64> = rows
+            .iter()
+            .flat_map(|r| [r["issued_year"].as_i64(), r["start"].as_i64(), r["end"].as_i64()])
+            .flatten()
+            .collect();
+        let (lo, hi) = (years.iter().min().copied().unwrap_or(2020) - 1, years.iter().max().copied().unwrap_or(2030) + 1);
+        let span = (hi - lo).max(1) as f64;
+        let rows: Vec<Value> = rows
+            .into_iter()
+            .map(|mut r| {
+                let pos = |y: Option<i64>| y.map(|y| ((y - lo) as f64 / span * 100.0 * 10.0).round() / 10.0);
+                let start = pos(r["start"].as_i64().or(r["issued_year"].as_i64()));
+                // An open-ended period runs to the end of the axis.
+                let end = pos(r["end"].as_i64()).or(r["start"].as_i64().map(|_| 100.0));
+                r["left"] = json!(start);
+                r["width"] = json!(match (start, end) { (Some(s), Some(e)) => Some(((e - s).max(1.0) * 10.0).round() / 10.0), _ => None });
+                r["issued_pos"] = json!(pos(r["issued_year"].as_i64()));
+                r
+            })
+            .collect();
+        json!({ "from": lo, "to": hi, "rows": rows, "ticks": (lo..=hi).map(|y| json!({ "year": y, "pos": ((y - lo) as f64 / span * 1000.0).round() / 10.0 })).collect::<Vec<_>>() })
+    }
+
     fn themes_list_context(&self, lang: &str) -> Value {
         let url = format!("{}/themes/", lang_prefix(lang));
         let other = if lang == "en" { "ja" } else { "en" };
@@ -318,7 +428,18 @@ impl<'a> Renderer<'a> {
             link(&self.site.config.trans("themes", lang), &url),
         ];
         let mut ctx = self.base_context(lang, &url, alternates, crumbs);
-        ctx["terms"] = Value::Array(self.theme_counts(lang));
+        let terms = self.theme_counts(lang);
+        let city_names: Vec<String> = self.site.cities().into_iter().map(|c| self.site.city_name(c, lang).to_string()).collect();
+        let rows: Vec<(String, String, Vec<usize>)> = terms
+            .iter()
+            .map(|t| {
+                let counts = t["counts"].as_array().map(|a| a.iter().filter_map(|n| n.as_u64()).map(|n| n as usize).collect()).unwrap_or_default();
+                (t["name"].as_str().unwrap_or_default().to_string(), t["url"].as_str().unwrap_or_default().to_string(), counts)
+            })
+            .collect();
+        let title = format!("{} × {}", self.site.config.trans("themes", lang), self.site.config.trans("cities", lang));
+        ctx["heatmap"] = json!(charts::heatmap("coverage", &title, &city_names, &rows));
+        ctx["terms"] = Value::Array(terms);
         ctx["cities"] = Value::Array(self.site.cities().into_iter().map(|c| link(self.site.city_name(c, lang), &format!("{}/cities/{c}/", lang_prefix(lang)))).collect());
         ctx["taxonomy"] = json!({ "name": "themes" });
         ctx
@@ -338,6 +459,7 @@ impl<'a> Renderer<'a> {
         let total: u64 = columns.iter().filter_map(|c| c["count"].as_u64()).sum();
         ctx["term"] = views::theme_ref(site, slug, lang);
         ctx["term"]["total"] = json!(total);
+        ctx["term"]["csv"] = json!(format!("/data/themes/{slug}.csv"));
         ctx["columns"] = Value::Array(columns);
         ctx["taxonomy"] = json!({ "name": "themes" });
         ctx

@@ -1,0 +1,77 @@
+//! CSV exports for spreadsheet users: UTF-8 with a byte-order mark and CRLF line ends, so that
+//! Excel opens Japanese text correctly by double-click.
+
+use crate::site::Site;
+
+/// The columns of `measures.csv` and of each theme's CSV.
+const HEADER: [&str; 14] = [
+    "id", "city", "city_ja", "city_en", "title_ja", "title_en", "primary_theme", "themes", "status", "status_ja",
+    "commitment", "commitment_ja", "url_ja", "url_en",
+];
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    for row in rows {
+        let line: Vec<String> = row.iter().map(|f| field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn absolute(site: &Site, url: &str) -> String {
+    let base = site.config.base_url.trim_end_matches('/');
+    format!("{base}{url}")
+}
+
+/// One row per measure, optionally only those with `theme` among their themes.
+pub fn measures_csv(site: &Site, theme: Option<&str>) -> Vec<u8> {
+    let mut rows = vec![HEADER.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let tr = |k: &str| site.config.trans(k, "ja");
+    for city in site.cities() {
+        for ja in site.measures(city, "ja") {
+            let themes = ja.front.taxonomies.get("themes").cloned().unwrap_or_default();
+            if theme.is_some_and(|t| !themes.iter().any(|x| x == t)) {
+                continue;
+            }
+            let en = site.translation(ja);
+            let m = ja.measure().cloned().unwrap_or_default();
+            rows.push(vec![
+                ja.slug().to_string(),
+                city.to_string(),
+                site.city_name(city, "ja").to_string(),
+                site.city_name(city, "en").to_string(),
+                ja.title().to_string(),
+                en.map(|e| e.title().to_string()).unwrap_or_default(),
+                themes.first().cloned().unwrap_or_default(),
+                themes.join(";"),
+                m.status.clone().unwrap_or_default(),
+                m.status.as_ref().map(|s| tr(&format!("status_{s}"))).unwrap_or_default(),
+                m.commitment.clone().unwrap_or_default(),
+                m.commitment.as_ref().map(|s| tr(&format!("commitment_{s}"))).unwrap_or_default(),
+                absolute(site, &ja.url),
+                en.map(|e| absolute(site, &e.url)).unwrap_or_default(),
+            ]);
+        }
+    }
+    to_csv(&rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_fields_that_need_it() {
+        let csv = to_csv(&[vec!["a,b".into(), "say \"hi\"".into(), "研修".into()]]);
+        assert_eq!(String::from_utf8(csv).unwrap(), "\u{feff}\"a,b\",\"say \"\"hi\"\"\",研修\r\n");
+    }
+}

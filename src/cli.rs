@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
-#[command(name = "kb", version, about = "Bilingual knowledge base of Japanese cities' HR-development policies")]
+#[command(
+    name = "kb",
+    version,
+    about = "Bilingual knowledge base of Japanese cities' HR-development policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,7 +76,10 @@ pub fn output_dir(root: &Path, output: Option<PathBuf>) -> PathBuf {
 
 /// The search index lives beside the site output: `<output>-index`.
 pub fn index_dir(output: &Path) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
     output.with_file_name(format!("{name}-index"))
 }
 
@@ -93,7 +100,10 @@ pub fn run() -> i32 {
                 }
                 Err(e) => {
                     eprintln!("{e}");
-                    eprintln!("build failed; the previous output in {} is unchanged", output.display());
+                    eprintln!(
+                        "build failed; the previous output in {} is unchanged",
+                        output.display()
+                    );
                     1
                 }
             }
@@ -101,7 +111,12 @@ pub fn run() -> i32 {
         Command::Check { root } => match kb_site::check(&root) {
             Ok(site) => {
                 let measures = kb_site::data::measures(&site).len();
-                eprintln!("ok: {} files, {} measures, {} cities", site.entries.len(), measures, site.cities().len());
+                eprintln!(
+                    "ok: {} files, {} measures, {} cities",
+                    site.entries.len(),
+                    measures,
+                    site.cities().len()
+                );
                 0
             }
             Err(d) => {
@@ -120,9 +135,26 @@ pub fn run() -> i32 {
                 }
             }
         }
-        Command::Search { root, output, json, limit, city, theme, lang, query } => {
+        Command::Search {
+            root,
+            output,
+            json,
+            limit,
+            city,
+            theme,
+            lang,
+            query,
+        } => {
             let output = output_dir(&root, output);
-            search(&index_dir(&output), json, limit, city, theme, lang, query.join(" "))
+            search(
+                &index_dir(&output),
+                json,
+                limit,
+                city,
+                theme,
+                lang,
+                query.join(" "),
+            )
         }
         Command::Import { city, out, source } => {
             let out = out.unwrap_or_else(|| PathBuf::from("content/cities").join(&city));
@@ -132,7 +164,12 @@ pub fn run() -> i32 {
                     for w in &report.warnings {
                         eprintln!("warning: {w}");
                     }
-                    eprintln!("imported {} chapters, wrote {} files into {}", report.chapters, report.files_written.len(), opts.out.display());
+                    eprintln!(
+                        "imported {} chapters, wrote {} files into {}",
+                        report.chapters,
+                        report.files_written.len(),
+                        opts.out.display()
+                    );
                     0
                 }
                 Err(e) => {
@@ -154,23 +191,54 @@ pub fn build(root: &Path, output: &Path) -> Result<kb_site::BuildReport, kb_site
     })
 }
 
-fn search(index: &Path, json: bool, limit: usize, city: Option<String>, theme: Option<String>, lang: Option<String>, query: String) -> i32 {
+fn search(
+    index: &Path,
+    json: bool,
+    limit: usize,
+    city: Option<String>,
+    theme: Option<String>,
+    lang: Option<String>,
+    query: String,
+) -> i32 {
     let idx = match search_indexer::SearchIndex::open(index) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: cannot open the search index {}: {e:#}\nhint: run `kb build` first", index.display());
+            eprintln!(
+                "error: cannot open the search index {}: {e:#}\nhint: run `kb build` first",
+                index.display()
+            );
             return 1;
         }
     };
-    let req = search_indexer::SearchRequest { query, city, theme, lang, limit, offset: 0 };
+    let req = search_indexer::SearchRequest {
+        query,
+        city,
+        theme,
+        lang,
+        limit,
+        offset: 0,
+    };
     match idx.search(&req) {
         Ok(resp) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&resp).expect("response serialises"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&resp).expect("response serialises")
+                );
             } else {
                 println!("{} result(s) for {}", resp.total, resp.query);
                 for (i, hit) in resp.results.iter().enumerate() {
-                    println!("{:>3}. {} [{}{}] {}", i + 1, hit.title, hit.lang, hit.city.as_deref().map(|c| format!(", {c}")).unwrap_or_default(), hit.url);
+                    println!(
+                        "{:>3}. {} [{}{}] {}",
+                        i + 1,
+                        hit.title,
+                        hit.lang,
+                        hit.city
+                            .as_deref()
+                            .map(|c| format!(", {c}"))
+                            .unwrap_or_default(),
+                        hit.url
+                    );
                     let plain = hit.snippet.replace("<mark>", "[").replace("</mark>", "]");
                     println!("     {}", html_unescape(&plain));
                 }
@@ -185,5 +253,9 @@ fn search(index: &Path, json: bool, limit: usize, city: Option<String>, theme: O
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

@@ -26,7 +26,17 @@ pub fn documents(site: &Site) -> Vec<search_indexer::Document> {
             let mut body = site.rendered(e).text.clone();
             // City pages carry their substance in front matter: index it too.
             if let Some(c) = e.city_extra() {
-                for text in [&c.official_title, &c.subtitle, &c.issuer, &c.predecessor, &c.plan_period, &c.structure].into_iter().flatten() {
+                for text in [
+                    &c.official_title,
+                    &c.subtitle,
+                    &c.issuer,
+                    &c.predecessor,
+                    &c.plan_period,
+                    &c.structure,
+                ]
+                .into_iter()
+                .flatten()
+                {
                     body.push('\n');
                     body.push_str(text);
                 }
@@ -42,7 +52,11 @@ pub fn documents(site: &Site) -> Vec<search_indexer::Document> {
                 city: e.kind.city().map(str::to_string),
                 chapter_path: m.map(|m| m.path.clone()).unwrap_or_default(),
                 themes: if matches!(e.kind, Kind::Measure(_)) {
-                    e.front.taxonomies.get("themes").cloned().unwrap_or_default()
+                    e.front
+                        .taxonomies
+                        .get("themes")
+                        .cloned()
+                        .unwrap_or_default()
                 } else {
                     Vec::new()
                 },
@@ -68,10 +82,18 @@ pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
     let index_dir = crate::cli::index_dir(output);
     let state = AppState {
         output: output.to_path_buf(),
-        index: Arc::new(RwLock::new(SearchIndex::open(&index_dir).ok().map(Arc::new))),
+        index: Arc::new(RwLock::new(
+            SearchIndex::open(&index_dir).ok().map(Arc::new),
+        )),
     };
-    spawn_watcher(root.to_path_buf(), output.to_path_buf(), state.index.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    spawn_watcher(
+        root.to_path_buf(),
+        output.to_path_buf(),
+        state.index.clone(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -96,7 +118,8 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -107,16 +130,23 @@ fn json_error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-
-async fn api_search(State(state): State<AppState>, query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn api_search(
+    State(state): State<AppState>,
+    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Ok(Query(params)) = query else {
-        return json_error(StatusCode::BAD_REQUEST, "the query string is not valid (bad percent-encoding?)");
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "the query string is not valid (bad percent-encoding?)",
+        );
     };
     let number = |name: &str, default: usize| -> Result<usize, String> {
         match params.get(name) {
             None => Ok(default),
             Some(v) if v.is_empty() => Ok(default),
-            Some(v) => v.parse::<usize>().map_err(|_| format!("`{name}` must be a non-negative integer, got `{v}`")),
+            Some(v) => v
+                .parse::<usize>()
+                .map_err(|_| format!("`{name}` must be a non-negative integer, got `{v}`")),
         }
     };
     let (limit, offset) = match (number("limit", 10), number("offset", 0)) {
@@ -127,23 +157,38 @@ async fn api_search(State(state): State<AppState>, query: Result<Query<HashMap<S
         return json_error(StatusCode::BAD_REQUEST, "missing `q`");
     };
     let opt = |name: &str| params.get(name).filter(|v| !v.is_empty()).cloned();
-    let req = SearchRequest { query: q.clone(), city: opt("city"), theme: opt("theme"), lang: opt("lang"), limit, offset };
+    let req = SearchRequest {
+        query: q.clone(),
+        city: opt("city"),
+        theme: opt("theme"),
+        lang: opt("lang"),
+        limit,
+        offset,
+    };
     let index = state.index.read().ok().and_then(|g| g.clone());
     let Some(index) = index else {
-        return json_error(StatusCode::SERVICE_UNAVAILABLE, "the search index is not built yet");
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the search index is not built yet",
+        );
     };
     let result = tokio::task::spawn_blocking(move || index.search(&req)).await;
     match result {
         Ok(Ok(resp)) => Json(resp).into_response(),
         Ok(Err(SearchError::BadRequest(m))) => json_error(StatusCode::BAD_REQUEST, &m),
-        Ok(Err(e)) => json_error(StatusCode::SERVICE_UNAVAILABLE, &format!("search failed: {e}")),
+        Ok(Err(e)) => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("search failed: {e}"),
+        ),
         Err(_) => json_error(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
     }
 }
 
 /// Maps a request path to a file inside the output, refusing anything that could leave it.
 pub fn resolve_path(output: &Path, raw_path: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(raw_path).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(raw_path)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -165,7 +210,11 @@ pub fn resolve_path(output: &Path, raw_path: &str) -> Option<PathBuf> {
 }
 
 pub fn mime_for(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -187,8 +236,14 @@ fn security_headers(headers: &mut HeaderMap) {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
@@ -202,14 +257,25 @@ async fn static_file(State(state): State<AppState>, req: Request<Body>) -> Respo
     if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or_default().contains('.') {
         if let Some(p) = resolve_path(&state.output, &format!("{path}/")) {
             if p.ends_with("index.html") {
-                return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("{path}/"))]).into_response();
+                return (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, format!("{path}/"))],
+                )
+                    .into_response();
             }
         }
     }
     let (status, file) = match resolve_path(&state.output, &path) {
         Some(f) => (StatusCode::OK, f),
-        None => match resolve_path(&state.output, if path.starts_with("/en/") { "/en/404.html" } else { "/404.html" })
-            .or_else(|| resolve_path(&state.output, "/404.html"))
+        None => match resolve_path(
+            &state.output,
+            if path.starts_with("/en/") {
+                "/en/404.html"
+            } else {
+                "/404.html"
+            },
+        )
+        .or_else(|| resolve_path(&state.output, "/404.html"))
         {
             Some(f) => (StatusCode::NOT_FOUND, f),
             None => return (StatusCode::NOT_FOUND, "not found").into_response(),
@@ -219,11 +285,21 @@ async fn static_file(State(state): State<AppState>, req: Request<Body>) -> Respo
         Ok(b) => b,
         Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
-    let mut resp = Response::new(if method == axum::http::Method::HEAD { Body::empty() } else { Body::from(bytes) });
+    let mut resp = Response::new(if method == axum::http::Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    });
     *resp.status_mut() = status;
     let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_for(&file)));
-    let cache = if file.extension().is_some_and(|e| e == "html" || e == "json" || e == "csv") {
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(mime_for(&file)),
+    );
+    let cache = if file
+        .extension()
+        .is_some_and(|e| e == "html" || e == "json" || e == "csv")
+    {
         "no-cache"
     } else {
         "public, max-age=3600"
@@ -252,7 +328,11 @@ fn spawn_watcher(root: PathBuf, output: PathBuf, index: Arc<RwLock<Option<Arc<Se
                             *guard = Some(Arc::new(new));
                         }
                     }
-                    eprintln!("rebuilt {} pages in {} ms", r.pages, started.elapsed().as_millis());
+                    eprintln!(
+                        "rebuilt {} pages in {} ms",
+                        r.pages,
+                        started.elapsed().as_millis()
+                    );
                 }
                 Err(e) => eprintln!("{e}\nrebuild failed; still serving the previous output"),
             }
@@ -266,12 +346,20 @@ fn fingerprint(root: &Path) -> Vec<(PathBuf, SystemTime, u64)> {
     for dir in ["content", "templates", "sass", "static"] {
         for e in walkdir_files(&root.join(dir)) {
             if let Ok(meta) = std::fs::metadata(&e) {
-                out.push((e, meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+                out.push((
+                    e,
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    meta.len(),
+                ));
             }
         }
     }
     if let Ok(meta) = std::fs::metadata(root.join("config.toml")) {
-        out.push((root.join("config.toml"), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+        out.push((
+            root.join("config.toml"),
+            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            meta.len(),
+        ));
     }
     out
 }
@@ -280,7 +368,9 @@ fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             match e.file_type() {
@@ -306,7 +396,13 @@ mod tests {
         std::fs::write(out.join("a/index.html"), "x").unwrap();
         std::fs::write(tmp.path().join("secret.txt"), "s").unwrap();
         assert!(resolve_path(&out, "/a/").is_some());
-        for bad in ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a/../../secret.txt", "/%00"] {
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/a/../../secret.txt",
+            "/%00",
+        ] {
             assert!(resolve_path(&out, bad).is_none(), "{bad}");
         }
         std::os::unix::fs::symlink(tmp.path().join("secret.txt"), out.join("link.txt")).unwrap();

@@ -29,10 +29,21 @@ fn clip(label: &str, max: usize) -> String {
 }
 
 /// Grouped horizontal bars: for each row, the baseline (grey) above the target (blue).
-pub fn pair_bars(chart_id: &str, title: &str, unit: &str, rows: &[PairRow], legend: (&str, &str)) -> String {
+pub fn pair_bars(
+    chart_id: &str,
+    title: &str,
+    unit: &str,
+    rows: &[PairRow],
+    legend: (&str, &str),
+) -> String {
     let max = rows
         .iter()
-        .flat_map(|r| [r.baseline.as_ref().map(|b| b.0), r.target.as_ref().map(|t| t.0)])
+        .flat_map(|r| {
+            [
+                r.baseline.as_ref().map(|b| b.0),
+                r.target.as_ref().map(|t| t.0),
+            ]
+        })
         .flatten()
         .fold(0.0_f64, f64::max)
         .max(1e-9);
@@ -48,10 +59,24 @@ pub fn pair_bars(chart_id: &str, title: &str, unit: &str, rows: &[PairRow], lege
     for r in rows {
         let _ = write!(s, "{}: ", esc(r.label));
         if let Some((v, l)) = &r.baseline {
-            let _ = write!(s, "{} {}{} ({}); ", esc(legend.0), format_number(*v), esc(unit), esc(l));
+            let _ = write!(
+                s,
+                "{} {}{} ({}); ",
+                esc(legend.0),
+                format_number(*v),
+                esc(unit),
+                esc(l)
+            );
         }
         if let Some((v, l)) = &r.target {
-            let _ = write!(s, "{} {}{} ({}). ", esc(legend.1), format_number(*v), esc(unit), esc(l));
+            let _ = write!(
+                s,
+                "{} {}{} ({}). ",
+                esc(legend.1),
+                format_number(*v),
+                esc(unit),
+                esc(l)
+            );
         }
     }
     s.push_str("</desc>");
@@ -76,7 +101,10 @@ pub fn pair_bars(chart_id: &str, title: &str, unit: &str, rows: &[PairRow], lege
             full = esc(r.label),
             short = esc(&clip(r.label, 24))
         );
-        for (j, (kind, value)) in [("baseline", &r.baseline), ("target", &r.target)].into_iter().enumerate() {
+        for (j, (kind, value)) in [("baseline", &r.baseline), ("target", &r.target)]
+            .into_iter()
+            .enumerate()
+        {
             let by = y + 4.0 + 18.0 * j as f64;
             match value {
                 Some((v, label)) => {
@@ -95,7 +123,12 @@ pub fn pair_bars(chart_id: &str, title: &str, unit: &str, rows: &[PairRow], lege
                     );
                 }
                 None => {
-                    let _ = write!(s, r#"<text x="{x}" y="{ty}" font-size="11" class="none">—</text>"#, x = LABEL_W + 2.0, ty = by + 12.0);
+                    let _ = write!(
+                        s,
+                        r#"<text x="{x}" y="{ty}" font-size="11" class="none">—</text>"#,
+                        x = LABEL_W + 2.0,
+                        ty = by + 12.0
+                    );
                 }
             }
         }
@@ -105,7 +138,13 @@ pub fn pair_bars(chart_id: &str, title: &str, unit: &str, rows: &[PairRow], lege
 }
 
 /// Vertical bars for an observed series (Kofu's falling applicant numbers).
-pub fn series_bars(chart_id: &str, title: &str, unit: &str, kpi_id: &str, points: &[(String, f64)]) -> String {
+pub fn series_bars(
+    chart_id: &str,
+    title: &str,
+    unit: &str,
+    kpi_id: &str,
+    points: &[(String, f64)],
+) -> String {
     let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max).max(1e-9);
     let bar_w = 60.0;
     let gap = 40.0;
@@ -118,9 +157,18 @@ pub fn series_bars(chart_id: &str, title: &str, unit: &str, kpi_id: &str, points
         r#"<svg class="chart" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{t}</title><desc id="{id}-desc">{d}</desc>"#,
         id = esc(chart_id),
         t = esc(title),
-        d = esc(&points.iter().map(|(l, v)| format!("{l}: {}{unit}", format_number(*v))).collect::<Vec<_>>().join(", "))
+        d = esc(&points
+            .iter()
+            .map(|(l, v)| format!("{l}: {}{unit}", format_number(*v)))
+            .collect::<Vec<_>>()
+            .join(", "))
     );
-    let _ = write!(s, r#"<line x1="20" y1="{y}" x2="{x2}" y2="{y}" class="axis"/>"#, y = plot_h + 20.0, x2 = width - 10.0);
+    let _ = write!(
+        s,
+        r#"<line x1="20" y1="{y}" x2="{x2}" y2="{y}" class="axis"/>"#,
+        y = plot_h + 20.0,
+        x2 = width - 10.0
+    );
     for (i, (label, v)) in points.iter().enumerate() {
         let h = (v / max * plot_h).max(1.0);
         let x = 40.0 + (bar_w + gap) * i as f64;
@@ -142,12 +190,22 @@ pub fn series_bars(chart_id: &str, title: &str, unit: &str, kpi_id: &str, points
 }
 
 /// Themes × cities: each cell's shade grows with its measure count; cells link to theme pages.
-pub fn heatmap(chart_id: &str, title: &str, cities: &[String], rows: &[(String, String, Vec<usize>)]) -> String {
+pub fn heatmap(
+    chart_id: &str,
+    title: &str,
+    cities: &[String],
+    rows: &[(String, String, Vec<usize>)],
+) -> String {
     let cell_w = 96.0;
     let cell_h = 26.0;
     let label_w = 200.0;
     let top = 30.0;
-    let max = rows.iter().flat_map(|r| r.2.iter().copied()).max().unwrap_or(1).max(1) as f64;
+    let max = rows
+        .iter()
+        .flat_map(|r| r.2.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let width = label_w + cell_w * cities.len() as f64 + 4.0;
     let height = top + cell_h * rows.len() as f64 + 4.0;
     let mut s = String::new();
@@ -158,13 +216,29 @@ pub fn heatmap(chart_id: &str, title: &str, cities: &[String], rows: &[(String, 
         t = esc(title)
     );
     for (j, c) in cities.iter().enumerate() {
-        let _ = write!(s, r#"<text x="{x}" y="20" font-size="12" text-anchor="middle" font-weight="600">{c}</text>"#, x = label_w + cell_w * (j as f64 + 0.5), c = esc(c));
+        let _ = write!(
+            s,
+            r#"<text x="{x}" y="20" font-size="12" text-anchor="middle" font-weight="600">{c}</text>"#,
+            x = label_w + cell_w * (j as f64 + 0.5),
+            c = esc(c)
+        );
     }
     for (i, (name, url, counts)) in rows.iter().enumerate() {
         let y = top + cell_h * i as f64;
-        let _ = write!(s, r#"<a href="{u}"><text x="{x}" y="{ty}" font-size="12" text-anchor="end" class="label">{n}</text>"#, u = esc(url), x = label_w - 8.0, ty = y + 17.0, n = esc(name));
+        let _ = write!(
+            s,
+            r#"<a href="{u}"><text x="{x}" y="{ty}" font-size="12" text-anchor="end" class="label">{n}</text>"#,
+            u = esc(url),
+            x = label_w - 8.0,
+            ty = y + 17.0,
+            n = esc(name)
+        );
         for (j, n) in counts.iter().enumerate() {
-            let level = if *n == 0 { 0 } else { 1 + ((*n as f64 / max) * 4.0).ceil().min(4.0) as usize };
+            let level = if *n == 0 {
+                0
+            } else {
+                1 + ((*n as f64 / max) * 4.0).ceil().min(4.0) as usize
+            };
             let x = label_w + cell_w * j as f64;
             let _ = write!(
                 s,
@@ -189,7 +263,12 @@ mod tests {
 
     #[test]
     fn pair_bars_carry_values_and_escape_labels() {
-        let rows = [PairRow { id: "k1", label: "<b>x</b>", baseline: Some((59.0, "R4".into())), target: Some((65.0, "R7".into())) }];
+        let rows = [PairRow {
+            id: "k1",
+            label: "<b>x</b>",
+            baseline: Some((59.0, "R4".into())),
+            target: Some((65.0, "R7".into())),
+        }];
         let svg = pair_bars("c", "t", "点", &rows, ("基準", "目標"));
         assert!(svg.contains(r#"data-kind="baseline" data-value="59""#));
         assert!(svg.contains(r#"data-kind="target" data-value="65""#));
@@ -199,9 +278,20 @@ mod tests {
 
     #[test]
     fn series_and_heatmap() {
-        let svg = series_bars("s", "t", "人", "kofu-kpi-01", &[("2014".into(), 358.0), ("2024".into(), 166.0)]);
+        let svg = series_bars(
+            "s",
+            "t",
+            "人",
+            "kofu-kpi-01",
+            &[("2014".into(), 358.0), ("2024".into(), 166.0)],
+        );
         assert!(svg.contains(r#"data-value="358""#) && svg.contains(r#"data-value="166""#));
-        let h = heatmap("h", "t", &["A".into(), "B".into()], &[("研修".into(), "/themes/training/".into(), vec![0, 3])]);
+        let h = heatmap(
+            "h",
+            "t",
+            &["A".into(), "B".into()],
+            &[("研修".into(), "/themes/training/".into(), vec![0, 3])],
+        );
         assert!(h.contains(r#"class="heat-0" data-count="0""#));
         assert!(h.contains(r#"href="/themes/training/""#));
     }

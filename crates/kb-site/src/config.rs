@@ -102,8 +102,13 @@ fn default_language() -> String {
 impl Config {
     /// Reads and validates `config.toml` at `path`.
     pub fn load(path: &Path, shown_as: &Path) -> Result<Config, Diagnostic> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::new(shown_as, 0, format!("cannot read the site configuration: {e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostic::new(
+                shown_as,
+                0,
+                format!("cannot read the site configuration: {e}"),
+            )
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let (line, col) = crate::diagnostics::line_col(
                 &String::from_utf8_lossy(e.as_bytes()),
@@ -125,7 +130,10 @@ impl Config {
                 Diagnostic::new(
                     shown_as,
                     line,
-                    format!("theme `{slug}` needs names as {{ ja = \"…\", en = \"…\" }}: {}", e.message()),
+                    format!(
+                        "theme `{slug}` needs names as {{ ja = \"…\", en = \"…\" }}: {}",
+                        e.message()
+                    ),
                 )
             })?;
             config.themes.push((slug.clone(), names));
@@ -138,7 +146,11 @@ impl Config {
             ));
         }
         if !config.languages.contains_key("en") {
-            return Err(Diagnostic::new(shown_as, 1, "config.toml needs a [languages.en] table"));
+            return Err(Diagnostic::new(
+                shown_as,
+                1,
+                "config.toml needs a [languages.en] table",
+            ));
         }
         Ok(config)
     }
@@ -169,12 +181,17 @@ impl Config {
         } else {
             Some(&self.translations)
         };
-        table.and_then(|t| t.get(key)).map_or_else(|| key.to_string(), Clone::clone)
+        table
+            .and_then(|t| t.get(key))
+            .map_or_else(|| key.to_string(), Clone::clone)
     }
 
     pub fn title(&self, lang: &str) -> &str {
         if lang == "en" {
-            self.languages.get("en").and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
+            self.languages
+                .get("en")
+                .and_then(|l| l.title.as_deref())
+                .unwrap_or(&self.title)
         } else {
             &self.title
         }
@@ -182,7 +199,9 @@ impl Config {
 
     pub fn description(&self, lang: &str) -> &str {
         let d = if lang == "en" {
-            self.languages.get("en").and_then(|l| l.description.as_deref())
+            self.languages
+                .get("en")
+                .and_then(|l| l.description.as_deref())
         } else {
             None
         };
@@ -196,12 +215,16 @@ impl Config {
         if let Some(en) = en {
             for k in self.translations.keys() {
                 if !en.contains_key(k) {
-                    gaps.push(format!("UI string `{k}` has no English translation in [languages.en.translations]"));
+                    gaps.push(format!(
+                        "UI string `{k}` has no English translation in [languages.en.translations]"
+                    ));
                 }
             }
             for k in en.keys() {
                 if !self.translations.contains_key(k) {
-                    gaps.push(format!("UI string `{k}` has no Japanese version in [translations]"));
+                    gaps.push(format!(
+                        "UI string `{k}` has no Japanese version in [translations]"
+                    ));
                 }
             }
         }
@@ -221,7 +244,11 @@ mod tests {
         assert_eq!(c.themes[0].0, "recruitment");
         assert_eq!(c.theme_name("ojt", "en"), Some("On-the-job training"));
         assert_eq!(c.trans("search", "en"), "Search");
-        assert!(c.translation_gaps().is_empty(), "{:?}", c.translation_gaps());
+        assert!(
+            c.translation_gaps().is_empty(),
+            "{:?}",
+            c.translation_gaps()
+        );
         assert_eq!(c.extra.cities.len(), 5);
     }
 }

@@ -218,8 +218,17 @@ pub fn load_file(path: &Path, shown: &Path, rel: &str) -> Result<Entry, Diagnost
     })
 }
 
-fn typed_extra(shown: &Path, split: &SplitFile, front: &FrontMatter, kind: &Kind) -> Result<KindData, Diagnostic> {
-    fn convert<T: serde::de::DeserializeOwned>(shown: &Path, split: &SplitFile, extra: &toml::Table) -> Result<T, Diagnostic> {
+fn typed_extra(
+    shown: &Path,
+    split: &SplitFile,
+    front: &FrontMatter,
+    kind: &Kind,
+) -> Result<KindData, Diagnostic> {
+    fn convert<T: serde::de::DeserializeOwned>(
+        shown: &Path,
+        split: &SplitFile,
+        extra: &toml::Table,
+    ) -> Result<T, Diagnostic> {
         T::deserialize(toml::Value::Table(extra.clone())).map_err(|e| {
             let message = e.message().trim().to_string();
             // Pin the error to the line holding the offending key when serde names it.
@@ -272,20 +281,35 @@ mod tests {
     #[test]
     fn kinds_follow_the_folder_layout() {
         assert_eq!(Kind::of("_index.md"), Kind::Home);
-        assert_eq!(Kind::of("cities/osaki/_index.md"), Kind::City("osaki".into()));
-        assert_eq!(Kind::of("cities/osaki/measures/osaki-01.md"), Kind::Measure("osaki".into()));
-        assert_eq!(Kind::of("cities/osaki/chapters/01-a.md"), Kind::Chapter("osaki".into()));
+        assert_eq!(
+            Kind::of("cities/osaki/_index.md"),
+            Kind::City("osaki".into())
+        );
+        assert_eq!(
+            Kind::of("cities/osaki/measures/osaki-01.md"),
+            Kind::Measure("osaki".into())
+        );
+        assert_eq!(
+            Kind::of("cities/osaki/chapters/01-a.md"),
+            Kind::Chapter("osaki".into())
+        );
         assert_eq!(Kind::of("about.md"), Kind::Page);
     }
 
     #[test]
     fn urls_and_languages() {
-        assert_eq!(language_of("cities/a/_index.en.md").unwrap(), ("cities/a/_index.md".into(), "en".into()));
+        assert_eq!(
+            language_of("cities/a/_index.en.md").unwrap(),
+            ("cities/a/_index.md".into(), "en".into())
+        );
         assert_eq!(language_of("x.md").unwrap(), ("x.md".into(), "ja".into()));
         assert!(language_of("x.fr.md").is_err());
         assert_eq!(url_for("cities/a/_index.md", "en", None), "/en/cities/a/");
         assert_eq!(url_for("_index.md", "ja", None), "/");
-        assert_eq!(url_for("cities/a/measures/a-1.md", "ja", None), "/cities/a/measures/a-1/");
+        assert_eq!(
+            url_for("cities/a/measures/a-1.md", "ja", None),
+            "/cities/a/measures/a-1/"
+        );
         assert_eq!(url_for("about.md", "ja", Some("info")), "/info/");
     }
 }

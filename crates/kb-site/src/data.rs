@@ -43,7 +43,10 @@ pub struct KpiRecord {
 }
 
 fn year_value(v: &YearValue) -> YearValueRecord {
-    YearValueRecord { year: v.year, value: v.value }
+    YearValueRecord {
+        year: v.year,
+        value: v.value,
+    }
 }
 
 /// Every measure of every city, in city order then reading order.
@@ -56,11 +59,22 @@ pub fn measures(site: &Site) -> Vec<MeasureRecord> {
             out.push(MeasureRecord {
                 id: ja.slug().to_string(),
                 city: city.to_string(),
-                themes: ja.front.taxonomies.get("themes").cloned().unwrap_or_default(),
+                themes: ja
+                    .front
+                    .taxonomies
+                    .get("themes")
+                    .cloned()
+                    .unwrap_or_default(),
                 status: m.status,
                 commitment: m.commitment,
-                title: LangPair { ja: ja.title().into(), en: en.map_or_else(String::new, |e| e.title().into()) },
-                url: LangPair { ja: ja.url.clone(), en: en.map_or_else(String::new, |e| e.url.clone()) },
+                title: LangPair {
+                    ja: ja.title().into(),
+                    en: en.map_or_else(String::new, |e| e.title().into()),
+                },
+                url: LangPair {
+                    ja: ja.url.clone(),
+                    en: en.map_or_else(String::new, |e| e.url.clone()),
+                },
             });
         }
     }
@@ -70,14 +84,23 @@ pub fn measures(site: &Site) -> Vec<MeasureRecord> {
 pub fn kpis(site: &Site) -> Vec<KpiRecord> {
     let mut out = Vec::new();
     for city in site.cities() {
-        let Some(page) = site.city(city, "ja") else { continue };
+        let Some(page) = site.city(city, "ja") else {
+            continue;
+        };
         debug_assert!(matches!(page.kind, Kind::City(_)));
-        for k in page.city_extra().map(|c| c.kpis.as_slice()).unwrap_or_default() {
+        for k in page
+            .city_extra()
+            .map(|c| c.kpis.as_slice())
+            .unwrap_or_default()
+        {
             out.push(KpiRecord {
                 id: k.id.clone(),
                 city: city.to_string(),
                 measure: k.measure.clone(),
-                indicator: LangPair { ja: k.indicator.ja.clone(), en: k.indicator.en.clone() },
+                indicator: LangPair {
+                    ja: k.indicator.ja.clone(),
+                    en: k.indicator.en.clone(),
+                },
                 baseline: k.baseline.as_ref().map(year_value),
                 target: k.target.as_ref().map(year_value),
                 unit: k.unit.clone(),

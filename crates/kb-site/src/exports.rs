@@ -5,8 +5,20 @@ use crate::site::Site;
 
 /// The columns of `measures.csv` and of each theme's CSV.
 const HEADER: [&str; 14] = [
-    "id", "city", "city_ja", "city_en", "title_ja", "title_en", "primary_theme", "themes", "status", "status_ja",
-    "commitment", "commitment_ja", "url_ja", "url_en",
+    "id",
+    "city",
+    "city_ja",
+    "city_en",
+    "title_ja",
+    "title_en",
+    "primary_theme",
+    "themes",
+    "status",
+    "status_ja",
+    "commitment",
+    "commitment_ja",
+    "url_ja",
+    "url_en",
 ];
 
 fn field(s: &str) -> String {
@@ -38,7 +50,12 @@ pub fn measures_csv(site: &Site, theme: Option<&str>) -> Vec<u8> {
     let tr = |k: &str| site.config.trans(k, "ja");
     for city in site.cities() {
         for ja in site.measures(city, "ja") {
-            let themes = ja.front.taxonomies.get("themes").cloned().unwrap_or_default();
+            let themes = ja
+                .front
+                .taxonomies
+                .get("themes")
+                .cloned()
+                .unwrap_or_default();
             if theme.is_some_and(|t| !themes.iter().any(|x| x == t)) {
                 continue;
             }
@@ -54,9 +71,15 @@ pub fn measures_csv(site: &Site, theme: Option<&str>) -> Vec<u8> {
                 themes.first().cloned().unwrap_or_default(),
                 themes.join(";"),
                 m.status.clone().unwrap_or_default(),
-                m.status.as_ref().map(|s| tr(&format!("status_{s}"))).unwrap_or_default(),
+                m.status
+                    .as_ref()
+                    .map(|s| tr(&format!("status_{s}")))
+                    .unwrap_or_default(),
                 m.commitment.clone().unwrap_or_default(),
-                m.commitment.as_ref().map(|s| tr(&format!("commitment_{s}"))).unwrap_or_default(),
+                m.commitment
+                    .as_ref()
+                    .map(|s| tr(&format!("commitment_{s}")))
+                    .unwrap_or_default(),
                 absolute(site, &ja.url),
                 en.map(|e| absolute(site, &e.url)).unwrap_or_default(),
             ]);
@@ -72,6 +95,9 @@ mod tests {
     #[test]
     fn quotes_fields_that_need_it() {
         let csv = to_csv(&[vec!["a,b".into(), "say \"hi\"".into(), "研修".into()]]);
-        assert_eq!(String::from_utf8(csv).unwrap(), "\u{feff}\"a,b\",\"say \"\"hi\"\"\",研修\r\n");
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "\u{feff}\"a,b\",\"say \"\"hi\"\"\",研修\r\n"
+        );
     }
 }

@@ -85,7 +85,8 @@ fn toml_diagnostic(path: &Path, split: &SplitFile, e: &toml::de::Error) -> Diagn
         None => (split.front_matter_line, 0),
     };
     let message = e.message().trim().replace('\n', " ");
-    let mut d = Diagnostic::new(path, line, format!("invalid front matter: {message}")).at(line, column);
+    let mut d =
+        Diagnostic::new(path, line, format!("invalid front matter: {message}")).at(line, column);
     if let Some(hint) = hint_for(&message) {
         d = d.with_hint(hint);
     }
@@ -96,12 +97,9 @@ fn toml_diagnostic(path: &Path, split: &SplitFile, e: &toml::de::Error) -> Diagn
 fn hint_for(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
-    crate::suggest::nearest(field, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::suggest::nearest(field, candidates.iter().copied())
+        .map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Zola's page front matter.
@@ -244,7 +242,10 @@ mod tests {
 
     #[test]
     fn rejects_bom_empty_and_unclosed() {
-        assert!(split(p(), "\u{feff}+++\n+++\n").unwrap_err().message.contains("byte-order mark"));
+        assert!(split(p(), "\u{feff}+++\n+++\n")
+            .unwrap_err()
+            .message
+            .contains("byte-order mark"));
         assert!(split(p(), "").unwrap_err().message.contains("empty"));
         let e = split(p(), "+++\ntitle = \"a\"\n").unwrap_err();
         assert!(e.message.contains("never closed"));

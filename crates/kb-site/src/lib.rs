@@ -105,9 +105,15 @@ pub fn build(
         path: "data/kpis.json".into(),
         contents: serde_json::to_vec_pretty(&data::kpis(&site)).map_err(anyhow::Error::from)?,
     });
-    files.push(render::OutputFile { path: "data/measures.csv".into(), contents: exports::measures_csv(&site, None) });
+    files.push(render::OutputFile {
+        path: "data/measures.csv".into(),
+        contents: exports::measures_csv(&site, None),
+    });
     for theme in site.config.theme_slugs() {
-        files.push(render::OutputFile { path: format!("data/themes/{theme}.csv"), contents: exports::measures_csv(&site, Some(theme)) });
+        files.push(render::OutputFile {
+            path: format!("data/themes/{theme}.csv"),
+            contents: exports::measures_csv(&site, Some(theme)),
+        });
     }
     let staging = output::Staging::new(output)?;
     for f in &files {
@@ -115,7 +121,12 @@ pub fn build(
     }
     before_commit(&site, staging.path())?;
     staging.commit()?;
-    Ok(BuildReport { site, output: output.to_path_buf(), files: files.len(), pages: page_count })
+    Ok(BuildReport {
+        site,
+        output: output.to_path_buf(),
+        files: files.len(),
+        pages: page_count,
+    })
 }
 
 /// Refuses an output directory that would swallow the sources (the root itself or a parent).

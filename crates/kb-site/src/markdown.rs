@@ -30,7 +30,11 @@ pub struct LinkError {
 
 /// Renders `markdown`. `resolve` maps an internal link target (`cities/x/_index.md`, without the
 /// `@/` and any `#anchor`) to its URL.
-pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_label: &str) -> (Rendered, Vec<LinkError>) {
+pub fn render(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    anchor_label: &str,
+) -> (Rendered, Vec<LinkError>) {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -47,7 +51,12 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_l
 
     for (event, range) in parser {
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = match dest_url.strip_prefix("@/") {
                     Some(target) => {
                         let (file, anchor) = match target.split_once('#') {
@@ -70,7 +79,12 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_l
                     }
                     None => dest_url,
                 };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             // Raw HTML is shown as text: hostile or stray markup stays inert.
             Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
@@ -79,13 +93,19 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_l
         match &event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => text.push('\n'),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push('\n'),
             _ => {}
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new(), String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, Vec::new(), String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, inner, title)) = heading.take() else { continue };
+                let Some((level, inner, title)) = heading.take() else {
+                    continue;
+                };
                 let id = unique_id(&mut ids, &slugify(&title));
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
@@ -95,7 +115,11 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_l
                     escape_attr(anchor_label),
                     escape_attr(&title)
                 ))));
-                toc.push(Heading { level: n, id, title });
+                toc.push(Heading {
+                    level: n,
+                    id,
+                    title,
+                });
             }
             e if heading.is_some() => {
                 let (_, inner, title) = heading.as_mut().expect("inside a heading");
@@ -117,7 +141,14 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>, anchor_l
     }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    (Rendered { html: html_out, text, toc }, errors)
+    (
+        Rendered {
+            html: html_out,
+            text,
+            toc,
+        },
+        errors,
+    )
 }
 
 /// A heading id that keeps Japanese: lowercase, spaces to `-`, punctuation dropped.
@@ -182,7 +213,11 @@ mod tests {
 
     #[test]
     fn tables_and_footnotes() {
-        let (r, _) = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: note\n", &none, "");
+        let (r, _) = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: note\n",
+            &none,
+            "",
+        );
         assert!(r.html.contains("<div class=\"table-wrap\"><table>"));
         assert!(r.html.contains("footnote"));
     }
@@ -199,7 +234,11 @@ mod tests {
 
     #[test]
     fn raw_html_is_inert() {
-        let (r, _) = render("<script>alert(1)</script>\n\ntext <b onclick=x>b</b>", &none, "");
+        let (r, _) = render(
+            "<script>alert(1)</script>\n\ntext <b onclick=x>b</b>",
+            &none,
+            "",
+        );
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<b "), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));

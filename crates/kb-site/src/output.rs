@@ -14,16 +14,29 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target.file_name().context("the output path has no file name")?.to_string_lossy().to_string();
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .context("the output path has no file name")?
+            .to_string_lossy()
+            .to_string();
         clear_leftovers(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).ok();
         }
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Staging { dir, target: target.to_path_buf(), committed: false })
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -36,7 +49,8 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
     }
@@ -44,18 +58,29 @@ impl Staging {
     /// Replaces `target` with the staged directory: two renames, the old output removed last.
     pub fn commit(mut self) -> Result<()> {
         let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self.target.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = self
+            .target
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if self.target.exists() {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the previous output {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "cannot move the previous output {} aside",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             // Put the previous output back: never leave the site missing.
             if old.exists() {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("cannot move the new output into {}", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the new output into {}", self.target.display())
+            });
         }
         self.committed = true;
         if old.exists() {
@@ -75,7 +100,9 @@ impl Drop for Staging {
 
 /// Removes staging and old directories left behind by builds that were killed.
 fn clear_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().to_string();
         for prefix in [format!(".{name}.staging-"), format!(".{name}.old-")] {
@@ -89,7 +116,8 @@ fn clear_leftovers(parent: &Path, name: &str) {
 }
 
 fn process_alive(pid: &str) -> bool {
-    pid.parse::<u32>().is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
+    pid.parse::<u32>()
+        .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
 }
 
 #[cfg(test)]
@@ -106,13 +134,19 @@ mod tests {
         let s = Staging::new(&target).unwrap();
         s.write("a/b.txt", b"new").unwrap();
         drop(s);
-        assert!(target.join("old.txt").exists(), "a dropped staging leaves the output alone");
+        assert!(
+            target.join("old.txt").exists(),
+            "a dropped staging leaves the output alone"
+        );
 
         let s = Staging::new(&target).unwrap();
         s.write("a/b.txt", b"new").unwrap();
         s.commit().unwrap();
         assert!(!target.join("old.txt").exists());
-        assert_eq!(std::fs::read_to_string(target.join("a/b.txt")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/b.txt")).unwrap(),
+            "new"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
     }

@@ -39,7 +39,9 @@ impl<'a> Renderer<'a> {
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
                 if let Some(s) = value.as_str() {
-                    return out.write_str(&crate::markdown::escape_attr(s)).map_err(JinjaError::from);
+                    return out
+                        .write_str(&crate::markdown::escape_attr(s))
+                        .map_err(JinjaError::from);
                 }
                 if value.is_none() || value.is_undefined() {
                     return Ok(());
@@ -57,7 +59,11 @@ impl<'a> Renderer<'a> {
             .collect();
         files.sort();
         for path in files {
-            let name = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let shown = Path::new("templates").join(&name);
             match std::fs::read_to_string(&path) {
                 Ok(source) => {
@@ -65,7 +71,11 @@ impl<'a> Renderer<'a> {
                         problems.push(template_diagnostic(&shown, &e));
                     }
                 }
-                Err(e) => problems.push(Diagnostic::new(shown, 0, format!("cannot read the template: {e}"))),
+                Err(e) => problems.push(Diagnostic::new(
+                    shown,
+                    0,
+                    format!("cannot read the template: {e}"),
+                )),
             }
         }
         if !problems.is_empty() {
@@ -77,7 +87,14 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, template: &str, ctx: Value, origin: &Path) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(template).map_err(|e| {
-            Diagnostic::new(origin, 1, format!("template `{template}` not found: {}", e.detail().unwrap_or_default()))
+            Diagnostic::new(
+                origin,
+                1,
+                format!(
+                    "template `{template}` not found: {}",
+                    e.detail().unwrap_or_default()
+                ),
+            )
         })?;
         tmpl.render(JValue::from_serialize(&ctx)).map_err(|e| {
             let shown = Path::new("templates").join(e.name().unwrap_or(template));
@@ -92,16 +109,26 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::new();
         let mut problems = Vec::new();
         let mut emit = |path: String, result: Result<String, Diagnostic>| match result {
-            Ok(html) => out.push(OutputFile { path, contents: html.into_bytes() }),
+            Ok(html) => out.push(OutputFile {
+                path,
+                contents: html.into_bytes(),
+            }),
             Err(d) => problems.push(d),
         };
         for entry in &self.site.entries {
             if entry.is_section && self.site.config.taxonomies.is_empty() {
                 continue;
             }
-            let template = entry.front.template.clone().unwrap_or_else(|| default_template(&entry.kind).to_string());
+            let template = entry
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| default_template(&entry.kind).to_string());
             let ctx = self.entry_context(entry);
-            emit(index_path(&entry.url), self.render(&template, ctx, &entry.file));
+            emit(
+                index_path(&entry.url),
+                self.render(&template, ctx, &entry.file),
+            );
             for alias in &entry.front.aliases {
                 let target = crate::validate::normalise_alias(alias, &entry.lang);
                 emit(index_path(&target), Ok(redirect_page(&entry.url)));
@@ -109,14 +136,23 @@ impl<'a> Renderer<'a> {
         }
         for lang in ["ja", "en"] {
             let ctx = self.themes_list_context(lang);
-            emit(index_path(&format!("{}/themes/", lang_prefix(lang))), self.render("themes/list.html", ctx, Path::new("config.toml")));
+            emit(
+                index_path(&format!("{}/themes/", lang_prefix(lang))),
+                self.render("themes/list.html", ctx, Path::new("config.toml")),
+            );
             for slug in self.site.config.theme_slugs() {
                 let ctx = self.theme_context(slug, lang);
-                emit(index_path(&views::theme_url(slug, lang)), self.render("themes/single.html", ctx, Path::new("config.toml")));
+                emit(
+                    index_path(&views::theme_url(slug, lang)),
+                    self.render("themes/single.html", ctx, Path::new("config.toml")),
+                );
             }
         }
         let ctx = self.base_context("ja", "/404.html", vec![], vec![]);
-        emit("404.html".into(), self.render("404.html", ctx, Path::new("templates/404.html")));
+        emit(
+            "404.html".into(),
+            self.render("404.html", ctx, Path::new("templates/404.html")),
+        );
         if problems.is_empty() {
             Ok(out)
         } else {
@@ -124,7 +160,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context(&self, lang: &str, url: &str, alternates: Vec<Value>, breadcrumbs: Vec<Value>) -> Value {
+    fn base_context(
+        &self,
+        lang: &str,
+        url: &str,
+        alternates: Vec<Value>,
+        breadcrumbs: Vec<Value>,
+    ) -> Value {
         let site = self.site;
         let config = &site.config;
         let cities: Vec<Value> = site
@@ -132,7 +174,10 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|c| json!({ "slug": c, "title": site.city_name(c, lang), "url": format!("{}/cities/{c}/", lang_prefix(lang)) }))
             .collect();
-        let themes: Vec<Value> = config.theme_slugs().map(|s| views::theme_ref(site, s, lang)).collect();
+        let themes: Vec<Value> = config
+            .theme_slugs()
+            .map(|s| views::theme_ref(site, s, lang))
+            .collect();
         json!({
             "config": {
                 "base_url": config.base_url,
@@ -171,7 +216,10 @@ impl<'a> Renderer<'a> {
 
     fn breadcrumbs(&self, entry: &Entry) -> Vec<Value> {
         let lang = &entry.lang;
-        let mut crumbs = vec![link(&self.site.config.trans("home", lang), if lang == "en" { "/en/" } else { "/" })];
+        let mut crumbs = vec![link(
+            &self.site.config.trans("home", lang),
+            if lang == "en" { "/en/" } else { "/" },
+        )];
         let parts: Vec<&str> = entry.key.split('/').collect();
         // Every ancestor directory with an _index.md is a crumb.
         for depth in 1..parts.len() {
@@ -193,7 +241,12 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let lang = entry.lang.as_str();
         let rendered = site.rendered(entry);
-        let mut ctx = self.base_context(lang, &entry.url, self.alternates(entry), self.breadcrumbs(entry));
+        let mut ctx = self.base_context(
+            lang,
+            &entry.url,
+            self.alternates(entry),
+            self.breadcrumbs(entry),
+        );
         let extra = serde_json::to_value(&entry.front.extra).unwrap_or(Value::Null);
         let mut page = json!({
             "title": entry.title(),
@@ -223,7 +276,11 @@ impl<'a> Renderer<'a> {
             Kind::Measure(_) => {
                 let m = entry.measure().cloned().unwrap_or_default();
                 let city = entry.kind.city().unwrap_or_default();
-                let chapter = m.chapter.as_ref().and_then(|c| site.get(&format!("cities/{city}/chapters/{c}.md"), lang)).map(|c| link(c.title(), &c.url));
+                let chapter = m
+                    .chapter
+                    .as_ref()
+                    .and_then(|c| site.get(&format!("cities/{city}/chapters/{c}.md"), lang))
+                    .map(|c| link(c.title(), &c.url));
                 page["measure"] = views::measure_summary(site, entry);
                 page["measure"]["chapter"] = chapter.unwrap_or(Value::Null);
                 page["measure"]["path"] = json!(m.path);
@@ -243,7 +300,12 @@ impl<'a> Renderer<'a> {
                 }
             }
             Kind::Home | Kind::CityList => {
-                ctx["cities"] = Value::Array(site.cities().into_iter().map(|c| views::city_view(site, c, lang)).collect());
+                ctx["cities"] = Value::Array(
+                    site.cities()
+                        .into_iter()
+                        .map(|c| views::city_view(site, c, lang))
+                        .collect(),
+                );
                 ctx["theme_counts"] = Value::Array(self.theme_counts(lang));
             }
             _ => {}
@@ -251,7 +313,12 @@ impl<'a> Renderer<'a> {
         match entry.front.template.as_deref() {
             Some("kpis.html") => ctx["dashboard"] = self.kpi_dashboard(lang),
             Some("compare.html") => {
-                ctx["cities"] = Value::Array(site.cities().into_iter().map(|c| views::city_view(site, c, lang)).collect());
+                ctx["cities"] = Value::Array(
+                    site.cities()
+                        .into_iter()
+                        .map(|c| views::city_view(site, c, lang))
+                        .collect(),
+                );
                 ctx["timeline"] = self.timeline(lang);
             }
             _ => {}
@@ -266,7 +333,12 @@ impl<'a> Renderer<'a> {
         let mut pages: Vec<&Entry> = self
             .site
             .in_lang(&section.lang)
-            .filter(|e| !e.is_section && e.key.strip_prefix(dir).is_some_and(|rest| !rest.contains('/')))
+            .filter(|e| {
+                !e.is_section
+                    && e.key
+                        .strip_prefix(dir)
+                        .is_some_and(|rest| !rest.contains('/'))
+            })
             .collect();
         sort_pages(&mut pages);
         pages
@@ -289,11 +361,17 @@ impl<'a> Renderer<'a> {
             .filter(|e| {
                 e.is_section
                     && e.key != section.key
-                    && e.key.strip_prefix(dir).is_some_and(|rest| rest.matches('/').count() == 1)
+                    && e.key
+                        .strip_prefix(dir)
+                        .is_some_and(|rest| rest.matches('/').count() == 1)
             })
             .collect();
         sort_pages(&mut subs);
-        subs.into_iter().map(|e| json!({ "title": e.title(), "url": e.url, "description": e.front.description })).collect()
+        subs.into_iter()
+            .map(
+                |e| json!({ "title": e.title(), "url": e.url, "description": e.front.description }),
+            )
+            .collect()
     }
 
     /// For each theme: how many measures each city has on it (primary or secondary).
@@ -308,7 +386,12 @@ impl<'a> Renderer<'a> {
                     .map(|c| {
                         site.measures(c, "ja")
                             .iter()
-                            .filter(|e| e.front.taxonomies.get("themes").is_some_and(|t| t.iter().any(|x| x == slug)))
+                            .filter(|e| {
+                                e.front
+                                    .taxonomies
+                                    .get("themes")
+                                    .is_some_and(|t| t.iter().any(|x| x == slug))
+                            })
                             .count()
                     })
                     .collect();
@@ -324,10 +407,15 @@ impl<'a> Renderer<'a> {
     /// observed series as column charts.
     fn kpi_dashboard(&self, lang: &str) -> Value {
         let site = self.site;
-        let legend = (site.config.trans("baseline", lang), site.config.trans("target", lang));
+        let legend = (
+            site.config.trans("baseline", lang),
+            site.config.trans("target", lang),
+        );
         let mut cities = Vec::new();
         for city in site.cities() {
-            let Some(data) = views::city_structured(site, city) else { continue };
+            let Some(data) = views::city_structured(site, city) else {
+                continue;
+            };
             if data.kpis.is_empty() {
                 continue;
             }
@@ -340,12 +428,20 @@ impl<'a> Renderer<'a> {
                     units.push(u);
                 }
             }
-            let year_label = |v: &crate::model::YearValue| v.label.clone().or(v.year.map(|y| y.to_string())).unwrap_or_default();
+            let year_label = |v: &crate::model::YearValue| {
+                v.label
+                    .clone()
+                    .or(v.year.map(|y| y.to_string()))
+                    .unwrap_or_default()
+            };
             for unit in units {
                 let rows: Vec<charts::PairRow> = data
                     .kpis
                     .iter()
-                    .filter(|k| k.unit.as_deref().unwrap_or("") == unit && (k.baseline.is_some() || k.target.is_some()))
+                    .filter(|k| {
+                        k.unit.as_deref().unwrap_or("") == unit
+                            && (k.baseline.is_some() || k.target.is_some())
+                    })
                     .map(|k| charts::PairRow {
                         id: &k.id,
                         label: k.indicator.get(lang),
@@ -353,14 +449,29 @@ impl<'a> Renderer<'a> {
                         target: k.target.as_ref().map(|t| (t.value, year_label(t))),
                     })
                     .collect();
-                let unit_label = site.config.extra.units.get(unit).map(|u| u.get(lang).to_string()).unwrap_or_default();
-                let title = format!("{name} — {} ({unit_label})", site.config.trans("kpis", lang));
+                let unit_label = site
+                    .config
+                    .extra
+                    .units
+                    .get(unit)
+                    .map(|u| u.get(lang).to_string())
+                    .unwrap_or_default();
+                let title = format!(
+                    "{name} — {} ({unit_label})",
+                    site.config.trans("kpis", lang)
+                );
                 let id = format!("chart-{city}-{unit}");
                 charts.push(json!({ "id": id, "title": title, "svg": charts::pair_bars(&id, &title, &unit_label, &rows, (&legend.0, &legend.1)) }));
             }
             for k in data.kpis.iter().filter(|k| !k.series.is_empty()) {
-                let unit_label = k.unit.as_deref().and_then(|u| site.config.extra.units.get(u)).map(|u| u.get(lang).to_string()).unwrap_or_default();
-                let points: Vec<(String, f64)> = k.series.iter().map(|p| (year_label(p), p.value)).collect();
+                let unit_label = k
+                    .unit
+                    .as_deref()
+                    .and_then(|u| site.config.extra.units.get(u))
+                    .map(|u| u.get(lang).to_string())
+                    .unwrap_or_default();
+                let points: Vec<(String, f64)> =
+                    k.series.iter().map(|p| (year_label(p), p.value)).collect();
                 let title = format!("{name} — {}", k.indicator.get(lang));
                 let id = format!("chart-{}", k.id);
                 charts.push(json!({ "id": id, "title": title, "svg": charts::series_bars(&id, &title, &unit_label, &k.id, &points) }));
@@ -394,20 +505,34 @@ impl<'a> Renderer<'a> {
             .collect();
         let years: Vec<i64> = rows
             .iter()
-            .flat_map(|r| [r["issued_year"].as_i64(), r["start"].as_i64(), r["end"].as_i64()])
+            .flat_map(|r| {
+                [
+                    r["issued_year"].as_i64(),
+                    r["start"].as_i64(),
+                    r["end"].as_i64(),
+                ]
+            })
             .flatten()
             .collect();
-        let (lo, hi) = (years.iter().min().copied().unwrap_or(2020) - 1, years.iter().max().copied().unwrap_or(2030) + 1);
+        let (lo, hi) = (
+            years.iter().min().copied().unwrap_or(2020) - 1,
+            years.iter().max().copied().unwrap_or(2030) + 1,
+        );
         let span = (hi - lo).max(1) as f64;
         let rows: Vec<Value> = rows
             .into_iter()
             .map(|mut r| {
-                let pos = |y: Option<i64>| y.map(|y| ((y - lo) as f64 / span * 100.0 * 10.0).round() / 10.0);
+                let pos = |y: Option<i64>| {
+                    y.map(|y| ((y - lo) as f64 / span * 100.0 * 10.0).round() / 10.0)
+                };
                 let start = pos(r["start"].as_i64().or(r["issued_year"].as_i64()));
                 // An open-ended period runs to the end of the axis.
                 let end = pos(r["end"].as_i64()).or(r["start"].as_i64().map(|_| 100.0));
                 r["left"] = json!(start);
-                r["width"] = json!(match (start, end) { (Some(s), Some(e)) => Some(((e - s).max(1.0) * 10.0).round() / 10.0), _ => None });
+                r["width"] = json!(match (start, end) {
+                    (Some(s), Some(e)) => Some(((e - s).max(1.0) * 10.0).round() / 10.0),
+                    _ => None,
+                });
                 r["issued_pos"] = json!(pos(r["issued_year"].as_i64()));
                 r
             })
@@ -424,23 +549,58 @@ impl<'a> Renderer<'a> {
         ];
         let _ = other;
         let crumbs = vec![
-            link(&self.site.config.trans("home", lang), if lang == "en" { "/en/" } else { "/" }),
+            link(
+                &self.site.config.trans("home", lang),
+                if lang == "en" { "/en/" } else { "/" },
+            ),
             link(&self.site.config.trans("themes", lang), &url),
         ];
         let mut ctx = self.base_context(lang, &url, alternates, crumbs);
         let terms = self.theme_counts(lang);
-        let city_names: Vec<String> = self.site.cities().into_iter().map(|c| self.site.city_name(c, lang).to_string()).collect();
+        let city_names: Vec<String> = self
+            .site
+            .cities()
+            .into_iter()
+            .map(|c| self.site.city_name(c, lang).to_string())
+            .collect();
         let rows: Vec<(String, String, Vec<usize>)> = terms
             .iter()
             .map(|t| {
-                let counts = t["counts"].as_array().map(|a| a.iter().filter_map(|n| n.as_u64()).map(|n| n as usize).collect()).unwrap_or_default();
-                (t["name"].as_str().unwrap_or_default().to_string(), t["url"].as_str().unwrap_or_default().to_string(), counts)
+                let counts = t["counts"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|n| n.as_u64())
+                            .map(|n| n as usize)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (
+                    t["name"].as_str().unwrap_or_default().to_string(),
+                    t["url"].as_str().unwrap_or_default().to_string(),
+                    counts,
+                )
             })
             .collect();
-        let title = format!("{} × {}", self.site.config.trans("themes", lang), self.site.config.trans("cities", lang));
+        let title = format!(
+            "{} × {}",
+            self.site.config.trans("themes", lang),
+            self.site.config.trans("cities", lang)
+        );
         ctx["heatmap"] = json!(charts::heatmap("coverage", &title, &city_names, &rows));
         ctx["terms"] = Value::Array(terms);
-        ctx["cities"] = Value::Array(self.site.cities().into_iter().map(|c| link(self.site.city_name(c, lang), &format!("{}/cities/{c}/", lang_prefix(lang)))).collect());
+        ctx["cities"] = Value::Array(
+            self.site
+                .cities()
+                .into_iter()
+                .map(|c| {
+                    link(
+                        self.site.city_name(c, lang),
+                        &format!("{}/cities/{c}/", lang_prefix(lang)),
+                    )
+                })
+                .collect(),
+        );
         ctx["taxonomy"] = json!({ "name": "themes" });
         ctx
     }
@@ -448,10 +608,19 @@ impl<'a> Renderer<'a> {
     fn theme_context(&self, slug: &str, lang: &str) -> Value {
         let site = self.site;
         let url = views::theme_url(slug, lang);
-        let alternates = vec![json!({ "lang": "ja", "url": views::theme_url(slug, "ja") }), json!({ "lang": "en", "url": views::theme_url(slug, "en") })];
+        let alternates = vec![
+            json!({ "lang": "ja", "url": views::theme_url(slug, "ja") }),
+            json!({ "lang": "en", "url": views::theme_url(slug, "en") }),
+        ];
         let crumbs = vec![
-            link(&site.config.trans("home", lang), if lang == "en" { "/en/" } else { "/" }),
-            link(&site.config.trans("themes", lang), &format!("{}/themes/", lang_prefix(lang))),
+            link(
+                &site.config.trans("home", lang),
+                if lang == "en" { "/en/" } else { "/" },
+            ),
+            link(
+                &site.config.trans("themes", lang),
+                &format!("{}/themes/", lang_prefix(lang)),
+            ),
             link(site.config.theme_name(slug, lang).unwrap_or(slug), &url),
         ];
         let mut ctx = self.base_context(lang, &url, alternates, crumbs);
@@ -496,28 +665,50 @@ fn redirect_page(target: &str) -> String {
 
 fn template_diagnostic(shown: &Path, e: &JinjaError) -> Diagnostic {
     let line = e.line().unwrap_or(0);
-    Diagnostic::new(shown, line, format!("template error: {}", e.detail().unwrap_or(&e.kind().to_string())))
+    Diagnostic::new(
+        shown,
+        line,
+        format!(
+            "template error: {}",
+            e.detail().unwrap_or(&e.kind().to_string())
+        ),
+    )
 }
 
 /// `trans(key, lang)` and `get_url(path, lang)` as in Zola.
 fn register_functions(env: &mut Environment<'static>, site: &Site) {
     let config = Arc::new(site.config.clone());
     let c = config.clone();
-    env.add_function("trans", move |key: String, lang: Option<String>| -> String {
-        c.trans(&key, lang.as_deref().unwrap_or("ja"))
-    });
-    let urls: Arc<HashMap<(String, String), String>> =
-        Arc::new(site.entries.iter().map(|e| ((e.key.clone(), e.lang.clone()), e.url.clone())).collect());
-    env.add_function("get_url", move |path: String, lang: Option<String>| -> Result<String, JinjaError> {
-        let lang = lang.unwrap_or_else(|| "ja".into());
-        match path.strip_prefix("@/") {
-            Some(key) => urls
-                .get(&(key.to_string(), lang.clone()))
-                .or_else(|| urls.get(&(key.to_string(), "ja".into())))
-                .cloned()
-                .ok_or_else(|| JinjaError::new(ErrorKind::InvalidOperation, format!("get_url: no content file @/{key}"))),
-            None => Ok(format!("/{}", path.trim_start_matches('/'))),
-        }
-    });
+    env.add_function(
+        "trans",
+        move |key: String, lang: Option<String>| -> String {
+            c.trans(&key, lang.as_deref().unwrap_or("ja"))
+        },
+    );
+    let urls: Arc<HashMap<(String, String), String>> = Arc::new(
+        site.entries
+            .iter()
+            .map(|e| ((e.key.clone(), e.lang.clone()), e.url.clone()))
+            .collect(),
+    );
+    env.add_function(
+        "get_url",
+        move |path: String, lang: Option<String>| -> Result<String, JinjaError> {
+            let lang = lang.unwrap_or_else(|| "ja".into());
+            match path.strip_prefix("@/") {
+                Some(key) => urls
+                    .get(&(key.to_string(), lang.clone()))
+                    .or_else(|| urls.get(&(key.to_string(), "ja".into())))
+                    .cloned()
+                    .ok_or_else(|| {
+                        JinjaError::new(
+                            ErrorKind::InvalidOperation,
+                            format!("get_url: no content file @/{key}"),
+                        )
+                    }),
+                None => Ok(format!("/{}", path.trim_start_matches('/'))),
+            }
+        },
+    );
     env.add_filter("number", |v: f64| views::format_number(v));
 }

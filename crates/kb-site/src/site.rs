@@ -23,8 +23,14 @@ impl Site {
     /// Loads and validates the site under `root`. Every problem found is returned together.
     pub fn load(root: &Path) -> Result<Site, Diagnostics> {
         let config_path = root.join("config.toml");
-        let config = Config::load(&config_path, Path::new("config.toml")).map_err(|d| Diagnostics(vec![d]))?;
+        let config = Config::load(&config_path, Path::new("config.toml"))
+            .map_err(|d| Diagnostics(vec![d]))?;
         let (mut entries, mut problems) = content::load(root, &config);
+        // A file that does not parse would make every check that involves it cry wolf (missing
+        // twin, dangling references): report the parse errors alone first.
+        if !problems.is_empty() {
+            return Err(Diagnostics::sorted(problems));
+        }
         // Drafts are neither rendered nor checked for translations (Zola skips them too).
         entries.retain(|e| !e.front.draft);
         entries.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
@@ -80,11 +86,15 @@ impl Site {
 
     /// The entry for a content path (`cities/osaki/_index.md`) in a language.
     pub fn get(&self, key: &str, lang: &str) -> Option<&Entry> {
-        self.index.get(&(key.to_string(), lang.to_string())).map(|&i| &self.entries[i])
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .map(|&i| &self.entries[i])
     }
 
     pub fn position(&self, key: &str, lang: &str) -> Option<usize> {
-        self.index.get(&(key.to_string(), lang.to_string())).copied()
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .copied()
     }
 
     /// The entry's twin in the other language.
@@ -104,7 +114,12 @@ impl Site {
     }
 
     /// A city's measures (or chapters) in `lang`, in reading order (weight, then file name).
-    pub fn city_pages<'a>(&'a self, city: &str, lang: &'a str, kind: fn(&Kind) -> bool) -> Vec<&'a Entry> {
+    pub fn city_pages<'a>(
+        &'a self,
+        city: &str,
+        lang: &'a str,
+        kind: fn(&Kind) -> bool,
+    ) -> Vec<&'a Entry> {
         let mut pages: Vec<&Entry> = self
             .in_lang(lang)
             .filter(|e| kind(&e.kind) && e.kind.city() == Some(city))
@@ -123,12 +138,19 @@ impl Site {
 
     /// The measure whose id (file stem) is `id`, in `lang`.
     pub fn measure_by_id(&self, id: &str, lang: &str) -> Option<&Entry> {
-        let city = self.config.extra.cities.iter().find(|c| id.starts_with(c.as_str()))?;
+        let city = self
+            .config
+            .extra
+            .cities
+            .iter()
+            .find(|c| id.starts_with(c.as_str()))?;
         self.get(&format!("cities/{city}/measures/{id}.md"), lang)
     }
 
     pub fn rendered(&self, entry: &Entry) -> &Rendered {
-        let i = self.position(&entry.key, &entry.lang).expect("entry belongs to the site");
+        let i = self
+            .position(&entry.key, &entry.lang)
+            .expect("entry belongs to the site");
         &self.rendered[i]
     }
 
@@ -152,7 +174,8 @@ impl Site {
 /// Zola's default page order: weight, then title; file name breaks ties.
 pub fn sort_pages(pages: &mut [&Entry]) {
     pages.sort_by(|a, b| {
-        (a.front.weight.unwrap_or(i64::MAX), natural_key(a.slug())).cmp(&(b.front.weight.unwrap_or(i64::MAX), natural_key(b.slug())))
+        (a.front.weight.unwrap_or(i64::MAX), natural_key(a.slug()))
+            .cmp(&(b.front.weight.unwrap_or(i64::MAX), natural_key(b.slug())))
     });
 }
 

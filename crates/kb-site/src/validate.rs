@@ -35,7 +35,11 @@ fn hint(d: Diagnostic, value: &str, options: &[&str]) -> Diagnostic {
 fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let config = &site.config;
     if entry.title().trim().is_empty() {
-        out.push(Diagnostic::new(&entry.file, 1, "missing required field `title`"));
+        out.push(Diagnostic::new(
+            &entry.file,
+            1,
+            "missing required field `title`",
+        ));
     }
     if let Some(city) = entry.kind.city() {
         if !config.extra.cities.iter().any(|c| c == city) {
@@ -51,7 +55,15 @@ fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let taxonomy_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     for (name, values) in &entry.front.taxonomies {
         if !taxonomy_names.contains(&name.as_str()) {
-            out.push(hint(at(entry, &format!("{name} ="), format!("unknown taxonomy `{name}`")), name, &taxonomy_names));
+            out.push(hint(
+                at(
+                    entry,
+                    &format!("{name} ="),
+                    format!("unknown taxonomy `{name}`"),
+                ),
+                name,
+                &taxonomy_names,
+            ));
             continue;
         }
         let allowed: Vec<&str> = match name.as_str() {
@@ -63,9 +75,21 @@ fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for v in values {
             if !allowed.contains(&v.as_str()) {
                 let what = if name == "themes" { "theme" } else { "city" };
-                out.push(hint(at(entry, &format!("\"{v}\""), format!("unknown {what} `{v}` in taxonomies.{name}")), v, &allowed));
+                out.push(hint(
+                    at(
+                        entry,
+                        &format!("\"{v}\""),
+                        format!("unknown {what} `{v}` in taxonomies.{name}"),
+                    ),
+                    v,
+                    &allowed,
+                ));
             } else if !seen.insert(v) {
-                out.push(at(entry, &format!("\"{v}\""), format!("`{v}` is listed twice in taxonomies.{name}")));
+                out.push(at(
+                    entry,
+                    &format!("\"{v}\""),
+                    format!("`{v}` is listed twice in taxonomies.{name}"),
+                ));
             }
         }
     }
@@ -74,7 +98,11 @@ fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
         Kind::City(_) => check_city(site, entry, out),
         Kind::Chapter(_) => {
             if entry.lang == "en" && entry.chapter().is_some_and(|c| !c.corrections.is_empty()) {
-                out.push(at(entry, "corrections", "corrections belong in the Japanese file, whose text they correct"));
+                out.push(at(
+                    entry,
+                    "corrections",
+                    "corrections belong in the Japanese file, whose text they correct",
+                ));
             }
         }
         _ => {
@@ -89,31 +117,64 @@ fn check_measure(site: &Site, entry: &Entry, city: &str, out: &mut Vec<Diagnosti
     let m = entry.measure().expect("measure entries carry measure data");
     let slug = entry.slug();
     if !slug.starts_with(&format!("{city}-")) {
-        out.push(Diagnostic::new(&entry.file, 1, format!("a measure's file name is its id and must start with `{city}-`")));
+        out.push(Diagnostic::new(
+            &entry.file,
+            1,
+            format!("a measure's file name is its id and must start with `{city}-`"),
+        ));
     }
     let cities = entry.front.taxonomies.get("cities");
     if cities.map(|c| c.as_slice()) != Some(&[city.to_string()][..]) {
-        out.push(at(entry, "cities", format!("taxonomies.cities must be [\"{city}\"], the city of the folder")));
+        out.push(at(
+            entry,
+            "cities",
+            format!("taxonomies.cities must be [\"{city}\"], the city of the folder"),
+        ));
     }
-    if entry.front.taxonomies.get("themes").is_none_or(|t| t.is_empty()) {
-        out.push(at(entry, "[taxonomies]", "a measure needs at least one theme in taxonomies.themes (primary first)"));
+    if entry
+        .front
+        .taxonomies
+        .get("themes")
+        .is_none_or(|t| t.is_empty())
+    {
+        out.push(at(
+            entry,
+            "[taxonomies]",
+            "a measure needs at least one theme in taxonomies.themes (primary first)",
+        ));
     }
     if let Some(s) = &m.status {
         if !STATUSES.contains(&s.as_str()) {
-            out.push(hint(at(entry, "status", format!("unknown status `{s}`")), s, &STATUSES));
+            out.push(hint(
+                at(entry, "status", format!("unknown status `{s}`")),
+                s,
+                &STATUSES,
+            ));
         }
     }
     match &m.commitment {
         Some(c) if !COMMITMENTS.contains(&c.as_str()) => {
-            out.push(hint(at(entry, "commitment", format!("unknown commitment `{c}`")), c, &COMMITMENTS));
+            out.push(hint(
+                at(entry, "commitment", format!("unknown commitment `{c}`")),
+                c,
+                &COMMITMENTS,
+            ));
         }
-        None => out.push(at(entry, "[extra]", "missing required field `extra.commitment` (implement, consider or aim)")),
+        None => out.push(at(
+            entry,
+            "[extra]",
+            "missing required field `extra.commitment` (implement, consider or aim)",
+        )),
         _ => {}
     }
     match &m.chapter {
         Some(ch) => {
-            if site.get(&format!("cities/{city}/chapters/{ch}.md"), "ja").is_none() {
-                let chapters: Vec<&str> = site.chapters(city, "ja").iter().map(|e| e.slug()).collect();
+            if site
+                .get(&format!("cities/{city}/chapters/{ch}.md"), "ja")
+                .is_none()
+            {
+                let chapters: Vec<&str> =
+                    site.chapters(city, "ja").iter().map(|e| e.slug()).collect();
                 out.push(hint(
                     at(entry, "chapter", format!("extra.chapter `{ch}` names no file content/cities/{city}/chapters/{ch}.md")),
                     ch,
@@ -121,16 +182,28 @@ fn check_measure(site: &Site, entry: &Entry, city: &str, out: &mut Vec<Diagnosti
                 ));
             }
         }
-        None => out.push(at(entry, "[extra]", "missing required field `extra.chapter` (the chapter file the measure comes from)")),
+        None => out.push(at(
+            entry,
+            "[extra]",
+            "missing required field `extra.chapter` (the chapter file the measure comes from)",
+        )),
     }
     if let Some([a, b]) = m.source_lines {
         if a == 0 || a > b {
-            out.push(at(entry, "source_lines", format!("source_lines [{a}, {b}] must be 1-based and ascending")));
+            out.push(at(
+                entry,
+                "source_lines",
+                format!("source_lines [{a}, {b}] must be 1-based and ascending"),
+            ));
         }
     }
     if entry.lang == "en" {
         if !m.corrections.is_empty() {
-            out.push(at(entry, "corrections", "corrections belong in the Japanese file, whose text they correct"));
+            out.push(at(
+                entry,
+                "corrections",
+                "corrections belong in the Japanese file, whose text they correct",
+            ));
         }
         if let Some(ja) = site.translation(entry) {
             let jm = ja.measure().expect("twin is a measure");
@@ -142,7 +215,14 @@ fn check_measure(site: &Site, entry: &Entry, city: &str, out: &mut Vec<Diagnosti
             ];
             for (field, differs) in pairs {
                 if differs {
-                    out.push(at(entry, field, format!("`{field}` differs from the Japanese file {}", ja.file.display())));
+                    out.push(at(
+                        entry,
+                        field,
+                        format!(
+                            "`{field}` differs from the Japanese file {}",
+                            ja.file.display()
+                        ),
+                    ));
                 }
             }
         }
@@ -166,32 +246,59 @@ fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
     }
     if let (Some(a), Some(b)) = (c.period_start, c.period_end) {
         if a > b {
-            out.push(at(entry, "period_end", format!("period_end {b} is before period_start {a}")));
+            out.push(at(
+                entry,
+                "period_end",
+                format!("period_end {b} is before period_start {a}"),
+            ));
         }
     }
     if let Some(m) = c.issued_month {
         if !(1..=12).contains(&m) {
-            out.push(at(entry, "issued_month", format!("issued_month {m} is not a month")));
+            out.push(at(
+                entry,
+                "issued_month",
+                format!("issued_month {m} is not a month"),
+            ));
         }
     }
     for f in &c.frameworks {
         for row in &f.rows {
             let name = &row.competency.ja;
             if !row.marks.is_empty() && row.marks.len() != f.levels.len() {
-                out.push(at(entry, name, format!(
-                    "framework `{}`, row `{name}`: {} marks for {} levels",
-                    f.id, row.marks.len(), f.levels.len()
-                )));
+                out.push(at(
+                    entry,
+                    name,
+                    format!(
+                        "framework `{}`, row `{name}`: {} marks for {} levels",
+                        f.id,
+                        row.marks.len(),
+                        f.levels.len()
+                    ),
+                ));
             }
             if !row.descriptions.is_empty() && row.descriptions.len() != f.levels.len() {
-                out.push(at(entry, name, format!(
-                    "framework `{}`, row `{name}`: {} descriptions for {} levels",
-                    f.id, row.descriptions.len(), f.levels.len()
-                )));
+                out.push(at(
+                    entry,
+                    name,
+                    format!(
+                        "framework `{}`, row `{name}`: {} descriptions for {} levels",
+                        f.id,
+                        row.descriptions.len(),
+                        f.levels.len()
+                    ),
+                ));
             }
             for mark in &row.marks {
                 if !MARKS.contains(&mark.as_str()) {
-                    out.push(at(entry, name, format!("framework `{}`: mark `{mark}` is not one of ◎ ○ 〇 △ or \"\"", f.id)));
+                    out.push(at(
+                        entry,
+                        name,
+                        format!(
+                            "framework `{}`: mark `{mark}` is not one of ◎ ○ 〇 △ or \"\"",
+                            f.id
+                        ),
+                    ));
                 }
             }
         }
@@ -202,11 +309,21 @@ fn check_translations(site: &Site, out: &mut Vec<Diagnostic>) {
     for entry in &site.entries {
         if site.translation(entry).is_none() {
             let (missing, what) = if entry.lang == "ja" {
-                (entry.file.to_string_lossy().replace(".md", ".en.md"), "English translation")
+                (
+                    entry.file.to_string_lossy().replace(".md", ".en.md"),
+                    "English translation",
+                )
             } else {
-                (entry.file.to_string_lossy().replace(".en.md", ".md"), "Japanese original")
+                (
+                    entry.file.to_string_lossy().replace(".en.md", ".md"),
+                    "Japanese original",
+                )
             };
-            out.push(Diagnostic::new(&entry.file, 1, format!("missing {what}: create {missing}")));
+            out.push(Diagnostic::new(
+                &entry.file,
+                1,
+                format!("missing {what}: create {missing}"),
+            ));
         }
     }
 }
@@ -227,35 +344,69 @@ fn check_kpis(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, &Entry> = HashMap::new();
     let units: Vec<&str> = site.config.extra.units.keys().map(String::as_str).collect();
     for entry in site.in_lang("ja") {
-        let (Kind::City(city), Some(c)) = (&entry.kind, entry.city_extra()) else { continue };
+        let (Kind::City(city), Some(c)) = (&entry.kind, entry.city_extra()) else {
+            continue;
+        };
         let mut local_ids: BTreeMap<&str, ()> = BTreeMap::new();
-        for f in c.frameworks.iter().map(|f| f.id.as_str()).chain(c.training.iter().map(|t| t.id.as_str())) {
+        for f in c
+            .frameworks
+            .iter()
+            .map(|f| f.id.as_str())
+            .chain(c.training.iter().map(|t| t.id.as_str()))
+        {
             if local_ids.insert(f, ()).is_some() {
-                out.push(at(entry, &format!("\"{f}\""), format!("id `{f}` is used twice")));
+                out.push(at(
+                    entry,
+                    &format!("\"{f}\""),
+                    format!("id `{f}` is used twice"),
+                ));
             }
         }
         for k in &c.kpis {
             let here = |msg: String| at(entry, &format!("\"{}\"", k.id), msg);
             if let Some(prev) = ids.insert(&k.id, entry) {
-                out.push(here(format!("KPI id `{}` is also used in {}", k.id, prev.file.display())));
+                out.push(here(format!(
+                    "KPI id `{}` is also used in {}",
+                    k.id,
+                    prev.file.display()
+                )));
             }
             if !k.id.starts_with(&format!("{city}-")) {
                 out.push(here(format!("KPI id `{}` must start with `{city}-`", k.id)));
             }
             if let Some(m) = &k.measure {
-                if site.get(&format!("cities/{city}/measures/{m}.md"), "ja").is_none() {
-                    let measures: Vec<&str> = site.measures(city, "ja").iter().map(|e| e.slug()).collect();
-                    out.push(hint(here(format!("KPI `{}`: measure `{m}` does not exist in {city}", k.id)), m, &measures));
+                if site
+                    .get(&format!("cities/{city}/measures/{m}.md"), "ja")
+                    .is_none()
+                {
+                    let measures: Vec<&str> =
+                        site.measures(city, "ja").iter().map(|e| e.slug()).collect();
+                    out.push(hint(
+                        here(format!(
+                            "KPI `{}`: measure `{m}` does not exist in {city}",
+                            k.id
+                        )),
+                        m,
+                        &measures,
+                    ));
                 }
             }
             if let Some(u) = &k.unit {
                 if !units.contains(&u.as_str()) {
-                    out.push(hint(here(format!("KPI `{}`: unknown unit `{u}`", k.id)), u, &units));
+                    out.push(hint(
+                        here(format!("KPI `{}`: unknown unit `{u}`", k.id)),
+                        u,
+                        &units,
+                    ));
                 }
             }
             if let Some(cmp) = &k.comparator {
                 if !COMPARATORS.contains(&cmp.as_str()) {
-                    out.push(hint(here(format!("KPI `{}`: unknown comparator `{cmp}`", k.id)), cmp, &COMPARATORS));
+                    out.push(hint(
+                        here(format!("KPI `{}`: unknown comparator `{cmp}`", k.id)),
+                        cmp,
+                        &COMPARATORS,
+                    ));
                 }
             }
         }
@@ -265,18 +416,40 @@ fn check_kpis(site: &Site, out: &mut Vec<Diagnostic>) {
 fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut urls: HashMap<String, &Entry> = HashMap::new();
     for entry in &site.entries {
-        let aliases = entry.front.aliases.iter().map(|a| normalise_alias(a, &entry.lang));
+        let aliases = entry
+            .front
+            .aliases
+            .iter()
+            .map(|a| normalise_alias(a, &entry.lang));
         for url in std::iter::once(entry.url.clone()).chain(aliases) {
             if let Some(prev) = urls.insert(url.clone(), entry) {
-                out.push(Diagnostic::new(&entry.file, locate(&entry.split, "slug"), format!("duplicate URL {url}: also produced by {}", prev.file.display())));
+                out.push(Diagnostic::new(
+                    &entry.file,
+                    locate(&entry.split, "slug"),
+                    format!(
+                        "duplicate URL {url}: also produced by {}",
+                        prev.file.display()
+                    ),
+                ));
             }
         }
     }
     // Taxonomy pages are generated at /themes/: content may not claim those URLs.
     for entry in &site.entries {
-        let theme_root = if entry.lang == "en" { "/en/themes/" } else { "/themes/" };
+        let theme_root = if entry.lang == "en" {
+            "/en/themes/"
+        } else {
+            "/themes/"
+        };
         if entry.url.starts_with(theme_root) {
-            out.push(Diagnostic::new(&entry.file, 1, format!("duplicate URL {}: theme pages are generated from the themes taxonomy", entry.url)));
+            out.push(Diagnostic::new(
+                &entry.file,
+                1,
+                format!(
+                    "duplicate URL {}: theme pages are generated from the themes taxonomy",
+                    entry.url
+                ),
+            ));
         }
     }
 }

@@ -46,7 +46,13 @@ pub fn measure_summary(site: &Site, e: &Entry) -> Value {
         .unwrap_or_default();
     let city = e.kind.city().unwrap_or_default();
     let kpis: Vec<Value> = city_structured(site, city)
-        .map(|c| c.kpis.iter().filter(|k| k.measure.as_deref() == Some(e.slug())).map(|k| kpi_view(site, city, k, lang)).collect())
+        .map(|c| {
+            c.kpis
+                .iter()
+                .filter(|k| k.measure.as_deref() == Some(e.slug()))
+                .map(|k| kpi_view(site, city, k, lang))
+                .collect()
+        })
         .unwrap_or_default();
     json!({
         "id": e.slug(),
@@ -77,8 +83,16 @@ pub fn format_number(v: f64) -> String {
 }
 
 pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
-    let unit = k.unit.as_deref().and_then(|u| site.config.extra.units.get(u)).map(|u| u.get(lang).to_string());
-    let measure = k.measure.as_deref().and_then(|m| site.measure_by_id(m, lang)).map(|e| link(e.title(), &e.url));
+    let unit = k
+        .unit
+        .as_deref()
+        .and_then(|u| site.config.extra.units.get(u))
+        .map(|u| u.get(lang).to_string());
+    let measure = k
+        .measure
+        .as_deref()
+        .and_then(|m| site.measure_by_id(m, lang))
+        .map(|e| link(e.title(), &e.url));
     let yv = |v: &Option<crate::model::YearValue>| {
         v.as_ref().map(|v| json!({ "year": v.year, "value": v.value, "display": format_number(v.value), "label": v.label }))
     };
@@ -103,11 +117,21 @@ pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
 /// Everything the city templates show about a city: metadata in the page's language, the
 /// structured tables with labels in that language, and lists of chapters and measures.
 pub fn city_view(site: &Site, city: &str, lang: &str) -> Value {
-    let Some(page) = site.city(city, lang) else { return Value::Null };
+    let Some(page) = site.city(city, lang) else {
+        return Value::Null;
+    };
     let meta = page.city_extra().cloned().unwrap_or_default();
     let structured = city_structured(site, city).cloned().unwrap_or_default();
-    let measures: Vec<Value> = site.measures(city, lang).iter().map(|e| measure_summary(site, e)).collect();
-    let chapters: Vec<Value> = site.chapters(city, lang).iter().map(|e| link(e.title(), &e.url)).collect();
+    let measures: Vec<Value> = site
+        .measures(city, lang)
+        .iter()
+        .map(|e| measure_summary(site, e))
+        .collect();
+    let chapters: Vec<Value> = site
+        .chapters(city, lang)
+        .iter()
+        .map(|e| link(e.title(), &e.url))
+        .collect();
     let bl = |b: &crate::config::Bilingual| b.get(lang).to_string();
     let frameworks: Vec<Value> = structured
         .frameworks
@@ -216,7 +240,11 @@ pub fn all_corrections(site: &Site, city: &str, lang: &str) -> Vec<Value> {
 
 /// The corrections recorded on one page (kept in its Japanese file), labelled in `lang`.
 pub fn page_corrections(site: &Site, e: &Entry) -> Vec<Value> {
-    let ja = if e.lang == "ja" { Some(e) } else { site.translation(e) };
+    let ja = if e.lang == "ja" {
+        Some(e)
+    } else {
+        site.translation(e)
+    };
     let cs = ja.and_then(|j| match &j.kind {
         Kind::Chapter(_) => j.chapter().map(|c| c.corrections.clone()),
         Kind::Measure(_) => j.measure().map(|m| m.corrections.clone()),
@@ -237,7 +265,12 @@ pub fn theme_matrix(site: &Site, theme: &str, lang: &str) -> Vec<Value> {
             let mut primary = Vec::new();
             let mut secondary = Vec::new();
             for e in site.measures(city, lang) {
-                let themes = e.front.taxonomies.get("themes").cloned().unwrap_or_default();
+                let themes = e
+                    .front
+                    .taxonomies
+                    .get("themes")
+                    .cloned()
+                    .unwrap_or_default();
                 match themes.iter().position(|t| t == theme) {
                     Some(0) => primary.push(measure_summary(site, e)),
                     Some(_) => secondary.push(measure_summary(site, e)),

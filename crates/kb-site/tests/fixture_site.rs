@@ -8,7 +8,10 @@ fn repo() -> PathBuf {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = e.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
         if e.file_type().is_dir() {
@@ -45,19 +48,34 @@ fn builds_both_languages_with_data() {
     let en_home = std::fs::read_to_string(out.join("en/index.html")).unwrap();
     assert!(en_home.contains("<html lang=\"en\">"));
 
-    let measure = std::fs::read_to_string(out.join("en/cities/takasaki/measures/takasaki-01/index.html")).unwrap();
+    let measure =
+        std::fs::read_to_string(out.join("en/cities/takasaki/measures/takasaki-01/index.html"))
+            .unwrap();
     assert!(measure.contains("General training"));
-    assert!(measure.contains("href=\"/cities/takasaki/measures/takasaki-01/\""), "language switch to the twin");
+    assert!(
+        measure.contains("href=\"/cities/takasaki/measures/takasaki-01/\""),
+        "language switch to the twin"
+    );
     assert!(measure.contains("/en/themes/training/"));
-    assert!(measure.contains("職層や採用年次"), "the English page shows the original Japanese");
+    assert!(
+        measure.contains("職層や採用年次"),
+        "the English page shows the original Japanese"
+    );
 
-    let chapter = std::fs::read_to_string(out.join("cities/takasaki/chapters/01-intro/index.html")).unwrap();
-    assert!(chapter.contains("href=\"/cities/takasaki/measures/takasaki-01/\""), "internal link resolved");
+    let chapter =
+        std::fs::read_to_string(out.join("cities/takasaki/chapters/01-intro/index.html")).unwrap();
+    assert!(
+        chapter.contains("href=\"/cities/takasaki/measures/takasaki-01/\""),
+        "internal link resolved"
+    );
     assert!(chapter.contains("<h2 id=\"背景\">"));
     assert!(chapter.contains("<table>"));
 
     let city = std::fs::read_to_string(out.join("cities/takasaki/index.html")).unwrap();
-    assert!(city.contains("○JT指導者研修") && city.contains("OJT指導者研修"), "corrections shown");
+    assert!(
+        city.contains("○JT指導者研修") && city.contains("OJT指導者研修"),
+        "corrections shown"
+    );
     assert!(city.contains("≥ 30"));
 
     let theme = std::fs::read_to_string(out.join("themes/ojt/index.html")).unwrap();
@@ -66,7 +84,8 @@ fn builds_both_languages_with_data() {
     assert!(out.join("style.css").exists());
     assert!(out.join("404.html").exists());
 
-    let measures: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("data/measures.json")).unwrap()).unwrap();
+    let measures: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/measures.json")).unwrap()).unwrap();
     assert_eq!(
         measures,
         serde_json::json!([{
@@ -76,8 +95,12 @@ fn builds_both_languages_with_data() {
             "url": { "ja": "/cities/takasaki/measures/takasaki-01/", "en": "/en/cities/takasaki/measures/takasaki-01/" }
         }])
     );
-    let kpis: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("data/kpis.json")).unwrap()).unwrap();
-    assert_eq!(kpis[0]["baseline"], serde_json::json!({ "year": 2021, "value": 15.6 }));
+    let kpis: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/kpis.json")).unwrap()).unwrap();
+    assert_eq!(
+        kpis[0]["baseline"],
+        serde_json::json!({ "year": 2021, "value": 15.6 })
+    );
     assert_eq!(kpis[0]["indicator"]["en"], "Share of women managers");
 }
 
@@ -87,11 +110,24 @@ fn failed_build_leaves_previous_output_untouched() {
     let out = root.path().join("public");
     kb_site::build(root.path(), &out, &mut no_index).unwrap();
     let before = std::fs::read(out.join("cities/takasaki/index.html")).unwrap();
-    let file = root.path().join("content/cities/takasaki/measures/takasaki-01.md");
-    let text = std::fs::read_to_string(&file).unwrap().replace("\"ojt\"", "\"ojtt\"");
+    let file = root
+        .path()
+        .join("content/cities/takasaki/measures/takasaki-01.md");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"ojt\"", "\"ojtt\"");
     std::fs::write(&file, text).unwrap();
-    let err = kb_site::build(root.path(), &out, &mut no_index).err().expect("build fails").to_string();
-    assert!(err.contains("content/cities/takasaki/measures/takasaki-01.md:6: unknown theme `ojtt`"), "{err}");
+    let err = kb_site::build(root.path(), &out, &mut no_index)
+        .err()
+        .expect("build fails")
+        .to_string();
+    assert!(
+        err.contains("content/cities/takasaki/measures/takasaki-01.md:6: unknown theme `ojtt`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `ojt`?"), "{err}");
-    assert_eq!(std::fs::read(out.join("cities/takasaki/index.html")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("cities/takasaki/index.html")).unwrap(),
+        before
+    );
 }

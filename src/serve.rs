@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -130,15 +130,46 @@ fn json_error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-async fn api_search(
-    State(state): State<AppState>,
-    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(params)) = query else {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            "the query string is not valid (bad percent-encoding?)",
-        );
+/// The longest query string `/api/search` accepts, in bytes (a long query is refused, not truncated).
+const MAX_QUERY_STRING: usize = 8 * 1024;
+
+/// Parses `a=1&b=2` strictly: a `%` must start a valid escape and the result must be UTF-8, so
+/// a mangled URL is refused with 400 instead of being searched in a garbled form.
+pub fn parse_query_string(raw: &str) -> Result<HashMap<String, String>, String> {
+    if raw.len() > MAX_QUERY_STRING {
+        return Err(format!(
+            "the query string is too long ({} bytes; at most {MAX_QUERY_STRING})",
+            raw.len()
+        ));
+    }
+    let decode = |s: &str| -> Result<String, String> {
+        let bytes = s.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'%'
+                && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
+                return Err("invalid percent-encoding in the query string".into());
+            }
+        }
+        let plus = s.replace('+', " ");
+        percent_encoding::percent_decode_str(&plus)
+            .decode_utf8()
+            .map(|c| c.into_owned())
+            .map_err(|_| "the query string does not decode to UTF-8".to_string())
+    };
+    let mut out = HashMap::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        out.insert(decode(k)?, decode(v)?);
+    }
+    Ok(out)
+}
+
+async fn api_search(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+    let params = match parse_query_string(uri.query().unwrap_or_default()) {
+        Ok(p) => p,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
     };
     let number = |name: &str, default: usize| -> Result<usize, String> {
         match params.get(name) {
@@ -387,6 +418,17 @@ fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_strings_are_parsed_strictly() {
+        let p = parse_query_string("q=%E7%A0%94%E4%BF%AE+a&city=osaki").unwrap();
+        assert_eq!(p["q"], "研修 a");
+        assert_eq!(p["city"], "osaki");
+        assert!(parse_query_string("q=%ZZ").is_err());
+        assert!(parse_query_string("q=%E7").is_err(), "not UTF-8");
+        assert!(parse_query_string("q=a%").is_err());
+        assert!(parse_query_string(&"q=".repeat(5000)).is_err(), "too long");
+    }
 
     #[test]
     fn paths_never_leave_the_output() {

@@ -1,6 +1,7 @@
 //! Command-line interface. Command names, flags and output shapes are contracts.
 
 use clap::{Parser, Subcommand};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
@@ -181,14 +182,61 @@ pub fn run() -> i32 {
     }
 }
 
-/// Builds the site and, just before it replaces the previous output, its search index.
+/// The search index as part of a build: written to a staging directory before the pages are
+/// rendered (so that measure pages can list similar measures), swapped in with the site.
+struct IndexHooks {
+    index_dir: PathBuf,
+    staging: Option<kb_site::output::Staging>,
+}
+
+/// How many similar measures each measure page shows from each other city.
+const SIMILAR_PER_CITY: usize = 2;
+
+impl kb_site::BuildHooks for IndexHooks {
+    fn prepare(
+        &mut self,
+        site: &kb_site::Site,
+    ) -> anyhow::Result<HashMap<String, Vec<kb_site::SimilarPage>>> {
+        let staging = kb_site::output::Staging::new(&self.index_dir)?;
+        search_indexer::write_index(&crate::serve::documents(site), staging.path())?;
+        let index = search_indexer::SearchIndex::open(staging.path())?;
+        let mut similar = HashMap::new();
+        for entry in site
+            .entries
+            .iter()
+            .filter(|e| matches!(e.kind, kb_site::content::Kind::Measure(_)))
+        {
+            let hits = index.similar(&entry.url, SIMILAR_PER_CITY)?;
+            let pages = hits
+                .into_iter()
+                .map(|h| kb_site::SimilarPage {
+                    url: h.url,
+                    title: h.title,
+                    city: h.city.unwrap_or_default(),
+                    score: h.score,
+                })
+                .collect();
+            similar.insert(entry.url.clone(), pages);
+        }
+        self.staging = Some(staging);
+        Ok(similar)
+    }
+
+    fn before_commit(&mut self, _site: &kb_site::Site, _staging: &Path) -> anyhow::Result<()> {
+        match self.staging.take() {
+            Some(s) => s.commit(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Builds the site and its search index; both replace the previous ones only on success.
 pub fn build(root: &Path, output: &Path) -> Result<kb_site::BuildReport, kb_site::BuildError> {
-    let index = index_dir(output);
-    kb_site::build(root, output, &mut |site, _staging| {
-        let docs = crate::serve::documents(site);
-        search_indexer::write_index(&docs, &index)?;
-        Ok(())
-    })
+    let mut hooks = IndexHooks {
+        index_dir: index_dir(output),
+        staging: None,
+    };
+    kb_site::build(root, output, &mut hooks)
 }
 
 fn search(

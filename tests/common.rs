@@ -40,6 +40,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn mini_site() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures/mini"), tmp.path());
+    // The repository's own configuration, narrowed to the fixture's one city.
+    let config = std::fs::read_to_string(repo().join("config.toml")).unwrap();
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("cities = ["))
+        .unwrap();
+    std::fs::write(
+        tmp.path().join("config.toml"),
+        config.replace(line, "cities = [\"takasaki\"]"),
+    )
+    .unwrap();
     for dir in ["templates", "sass", "static"] {
         copy_dir(&repo().join(dir), &tmp.path().join(dir));
     }

@@ -3,7 +3,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = args.next().unwrap_or_else(|| ".".into());
     let out = args.next().unwrap_or_else(|| format!("{root}/public"));
-    match kb_site::build(root.as_ref(), out.as_ref(), &mut |_, _| Ok(())) {
+    match kb_site::build(root.as_ref(), out.as_ref(), &mut kb_site::NoHooks) {
         Ok(r) => eprintln!("built {} pages", r.pages),
         Err(e) => {
             println!("{e}");

@@ -79,17 +79,48 @@ pub fn check(root: &Path) -> Result<Site, Diagnostics> {
     Ok(site)
 }
 
+/// A page elsewhere that resembles a measure, as the search indexer found it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SimilarPage {
+    pub url: String,
+    pub title: String,
+    pub city: String,
+    pub score: f32,
+}
+
+/// Steps of a build that other crates supply (the search index), kept out of this crate so
+/// that the site builder does not depend on the indexer.
+pub trait BuildHooks {
+    /// Runs after the site is loaded and validated, before rendering: returns, per measure URL,
+    /// similar measures of other cities to show on that page.
+    fn prepare(
+        &mut self,
+        _site: &Site,
+    ) -> anyhow::Result<std::collections::HashMap<String, Vec<SimilarPage>>> {
+        Ok(Default::default())
+    }
+    /// Runs when the whole site is written to the staging directory, just before it replaces
+    /// the previous output. An error aborts the build and leaves the previous output in place.
+    fn before_commit(&mut self, _site: &Site, _staging: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A build with no index.
+pub struct NoHooks;
+impl BuildHooks for NoHooks {}
+
 /// Builds the site under `root` into `output`. The previous output is replaced only when the
-/// whole build succeeded. `before_commit` runs with the loaded site and the staging directory
-/// just before the swap (the search index hooks in here); its failure aborts the build.
+/// whole build succeeded.
 pub fn build(
     root: &Path,
     output: &Path,
-    before_commit: &mut dyn FnMut(&Site, &Path) -> anyhow::Result<()>,
+    hooks: &mut dyn BuildHooks,
 ) -> Result<BuildReport, BuildError> {
     guard_output(root, output)?;
     let site = Site::load(root)?;
-    let renderer = render::Renderer::new(&site)?;
+    let similar = hooks.prepare(&site)?;
+    let renderer = render::Renderer::new(&site)?.with_similar(similar);
     let pages = renderer.render_all()?;
     let page_count = pages.len();
     let mut files = pages;
@@ -119,7 +150,7 @@ pub fn build(
     for f in &files {
         staging.write(&f.path, &f.contents)?;
     }
-    before_commit(&site, staging.path())?;
+    hooks.before_commit(&site, staging.path())?;
     staging.commit()?;
     Ok(BuildReport {
         site,

@@ -21,6 +21,7 @@ pub struct OutputFile {
 pub struct Renderer<'a> {
     site: &'a Site,
     env: Environment<'static>,
+    similar: HashMap<String, Vec<crate::SimilarPage>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -82,7 +83,17 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostics(problems));
         }
         register_functions(&mut env, site);
-        Ok(Renderer { site, env })
+        Ok(Renderer {
+            site,
+            env,
+            similar: HashMap::new(),
+        })
+    }
+
+    /// Similar measures of other cities, per measure URL, shown on each measure page.
+    pub fn with_similar(mut self, similar: HashMap<String, Vec<crate::SimilarPage>>) -> Self {
+        self.similar = similar;
+        self
     }
 
     fn render(&self, template: &str, ctx: Value, origin: &Path) -> Result<String, Diagnostic> {
@@ -285,6 +296,7 @@ impl<'a> Renderer<'a> {
                 page["measure"]["chapter"] = chapter.unwrap_or(Value::Null);
                 page["measure"]["path"] = json!(m.path);
                 page["measure"]["source_lines"] = json!(m.source_lines);
+                page["similar"] = self.similar_view(&entry.url, lang);
                 if lang == "en" {
                     if let Some(ja) = site.translation(entry) {
                         page["original"] = json!(site.rendered(ja).html);
@@ -326,6 +338,29 @@ impl<'a> Renderer<'a> {
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
         ctx
+    }
+
+    /// Similar measures grouped by city, in the configured city order.
+    fn similar_view(&self, url: &str, lang: &str) -> Value {
+        let Some(hits) = self.similar.get(url) else {
+            return json!([]);
+        };
+        let groups: Vec<Value> = self
+            .site
+            .cities()
+            .into_iter()
+            .filter_map(|c| {
+                let items: Vec<&crate::SimilarPage> = hits.iter().filter(|h| h.city == c).collect();
+                (!items.is_empty()).then(|| {
+                    json!({
+                        "city": c,
+                        "city_name": self.site.city_name(c, lang),
+                        "items": items.iter().map(|h| json!({ "url": h.url, "title": h.title, "score": h.score })).collect::<Vec<_>>(),
+                    })
+                })
+            })
+            .collect();
+        json!(groups)
     }
 
     fn child_pages(&self, section: &Entry) -> Vec<Value> {

@@ -26,21 +26,29 @@ fn copy_dir(from: &Path, to: &Path) {
 fn fixture() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures/mini"), tmp.path());
+    // The repository's own configuration, narrowed to the fixture's one city.
+    let config = std::fs::read_to_string(repo().join("config.toml")).unwrap();
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("cities = ["))
+        .unwrap();
+    std::fs::write(
+        tmp.path().join("config.toml"),
+        config.replace(line, "cities = [\"takasaki\"]"),
+    )
+    .unwrap();
     for dir in ["templates", "sass", "static"] {
         copy_dir(&repo().join(dir), &tmp.path().join(dir));
     }
     tmp
 }
 
-fn no_index(_: &kb_site::Site, _: &Path) -> anyhow::Result<()> {
-    Ok(())
-}
-
 #[test]
 fn builds_both_languages_with_data() {
     let root = fixture();
     let out = root.path().join("public");
-    let report = kb_site::build(root.path(), &out, &mut no_index).unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        kb_site::build(root.path(), &out, &mut kb_site::NoHooks).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.pages > 10);
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<html lang=\"ja\">"));
@@ -108,7 +116,7 @@ fn builds_both_languages_with_data() {
 fn failed_build_leaves_previous_output_untouched() {
     let root = fixture();
     let out = root.path().join("public");
-    kb_site::build(root.path(), &out, &mut no_index).unwrap();
+    kb_site::build(root.path(), &out, &mut kb_site::NoHooks).unwrap();
     let before = std::fs::read(out.join("cities/takasaki/index.html")).unwrap();
     let file = root
         .path()
@@ -117,7 +125,7 @@ fn failed_build_leaves_previous_output_untouched() {
         .unwrap()
         .replace("\"ojt\"", "\"ojtt\"");
     std::fs::write(&file, text).unwrap();
-    let err = kb_site::build(root.path(), &out, &mut no_index)
+    let err = kb_site::build(root.path(), &out, &mut kb_site::NoHooks)
         .err()
         .expect("build fails")
         .to_string();

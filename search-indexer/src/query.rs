@@ -1,0 +1,570 @@
+//! Query strings → tantivy queries, without tantivy's query syntax.
+//!
+//! Syntax: whitespace-separated terms, all required; `"quoted phrases"` (also “…” and 「…」
+//! when quoted with `"`); a leading `-` excludes a term or phrase. Everything else is text:
+//! operators such as `AND`, `OR`, `+`, `|`, `(`, `)` or `:` are ignored or analyzed away, and
+//! control characters are treated as spaces. Nothing here can fail on user input.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::analyzer::{analyze, analyze_english, Kind};
+use crate::index::Fields;
+use crate::snippet::Highlight;
+use crate::synonyms::glossary;
+
+/// Score multiplier for title fields.
+pub(crate) const TITLE_BOOST: f32 = 3.0;
+/// Score multiplier for the exact-phrase (proximity) clause.
+const PHRASE_BOOST: f32 = 2.0;
+/// Score multiplier for the joined-compound clause.
+const JOINED_BOOST: f32 = 1.5;
+/// Weight of glossary expansions (English query → Japanese text) relative to the words typed.
+const GLOSSARY_BOOST: f32 = 0.5;
+/// Weight of reverse expansions (Japanese query → English text).
+const REVERSE_BOOST: f32 = 0.2;
+/// Longest glossary phrase, in English tokens.
+const MAX_GLOSSARY_TOKENS: usize = 5;
+
+/// A list of boxed queries.
+pub(crate) type Clauses = Vec<Box<dyn Query>>;
+
+/// One element of a query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub text: String,
+    pub phrase: bool,
+    pub negated: bool,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '＂' | '„')
+}
+
+fn is_operator(word: &str) -> bool {
+    matches!(
+        word,
+        "AND" | "OR" | "NOT" | "&&" | "||" | "&" | "|" | "+" | "-" | "!" | "－" | "＋"
+    ) || word.chars().all(|c| {
+        matches!(
+            c,
+            '+' | '-' | '|' | '&' | '!' | '(' | ')' | '*' | '~' | '^' | ':'
+        )
+    })
+}
+
+/// Splits a query string into items. Never fails.
+pub(crate) fn parse(query: &str) -> Vec<Item> {
+    let cleaned: String = query
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let chars: Vec<char> = cleaned.chars().collect();
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut negated = false;
+        let mut j = i;
+        if matches!(chars[j], '-' | '－') && j + 1 < chars.len() && !chars[j + 1].is_whitespace() {
+            negated = true;
+            j += 1;
+        } else if matches!(chars[j], '+' | '＋')
+            && j + 1 < chars.len()
+            && !chars[j + 1].is_whitespace()
+        {
+            j += 1;
+        }
+        if is_quote(chars[j]) {
+            // Phrase up to the next quote, or to the end when unbalanced.
+            let start = j + 1;
+            let mut end = start;
+            while end < chars.len() && !is_quote(chars[end]) {
+                end += 1;
+            }
+            let text: String = chars[start..end].iter().collect();
+            let text = text.trim().to_string();
+            if !text.is_empty() {
+                items.push(Item {
+                    text,
+                    phrase: true,
+                    negated,
+                });
+            }
+            i = end + 1;
+            continue;
+        }
+        let start = j;
+        let mut end = start;
+        while end < chars.len() && !chars[end].is_whitespace() && !is_quote(chars[end]) {
+            end += 1;
+        }
+        let word: String = chars[start..end].iter().collect();
+        if !word.is_empty() && !is_operator(&word) {
+            items.push(Item {
+                text: word,
+                phrase: false,
+                negated,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    items
+}
+
+/// True for text with no Japanese (or other non-Latin) letters: handled as English first.
+fn is_latin(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii() || !c.is_alphanumeric())
+}
+
+/// Glossary entries, analyzed for matching.
+pub(crate) struct GlossaryIndex {
+    /// English token sequence → Japanese terms.
+    pub en_to_ja: HashMap<Vec<String>, Vec<String>>,
+    /// Japanese key (concatenated analyzed units) → English token sequences.
+    pub ja_to_en: HashMap<String, Vec<Vec<(usize, String)>>>,
+}
+
+fn ja_key(text: &str) -> String {
+    analyze(text)
+        .into_iter()
+        .filter(|t| t.kind == Kind::Unit)
+        .map(|t| t.text)
+        .collect()
+}
+
+pub(crate) fn glossary_index() -> &'static GlossaryIndex {
+    static G: OnceLock<GlossaryIndex> = OnceLock::new();
+    G.get_or_init(|| {
+        let mut en_to_ja: HashMap<Vec<String>, Vec<String>> = HashMap::new();
+        let mut ja_to_en: HashMap<String, Vec<Vec<(usize, String)>>> = HashMap::new();
+        for entry in &glossary().entries {
+            for en in &entry.en {
+                let positioned: Vec<(usize, String)> = analyze_english(en)
+                    .into_iter()
+                    .map(|t| (t.1, t.0))
+                    .collect();
+                let toks: Vec<String> = positioned.iter().map(|t| t.1.clone()).collect();
+                if toks.is_empty() {
+                    continue;
+                }
+                let ja = en_to_ja.entry(toks.clone()).or_default();
+                for j in &entry.ja {
+                    if !ja.contains(j) {
+                        ja.push(j.clone());
+                    }
+                }
+                for j in &entry.ja {
+                    let key = ja_key(j);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let list = ja_to_en.entry(key).or_default();
+                    if !list.contains(&positioned) {
+                        list.push(positioned.clone());
+                    }
+                }
+            }
+        }
+        GlossaryIndex { en_to_ja, ja_to_en }
+    })
+}
+
+/// Builds queries over the index fields and collects the terms to highlight.
+pub(crate) struct Builder<'a> {
+    pub fields: &'a Fields,
+    pub highlight: Highlight,
+}
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
+    if (b - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        boxed(BoostQuery::new(q, b))
+    }
+}
+
+fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.into_iter().next(),
+        _ => Some(boxed(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))),
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    boxed(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Phrase (or single term) over `(position, term)` pairs in one field.
+fn phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => Some(term_query(field, &terms[0].1)),
+        _ => {
+            let first = terms[0].0;
+            let with_offsets: Vec<(usize, Term)> = terms
+                .iter()
+                .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
+                .collect();
+            Some(boxed(PhraseQuery::new_with_offset(with_offsets)))
+        }
+    }
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(fields: &'a Fields) -> Self {
+        Builder {
+            fields,
+            highlight: Highlight::default(),
+        }
+    }
+
+    /// A Japanese term over the title and body fields.
+    fn ja_term(&mut self, text: &str) -> Box<dyn Query> {
+        self.highlight.ja.insert(text.to_string());
+        let f = self.fields;
+        boxed(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                boost(term_query(f.title_ja, text), TITLE_BOOST),
+            ),
+            (Occur::Should, term_query(f.body_ja, text)),
+        ]))
+    }
+
+    /// An English token sequence (already analyzed, with positions: stop words leave gaps) as a
+    /// phrase over the English fields.
+    /// `highlight`: whether its words are marked in snippets (not for multi-word phrases
+    /// that only come from a glossary, whose single words would be marked everywhere).
+    fn en_phrase(&mut self, terms: &[(usize, String)], highlight: bool) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        if highlight {
+            for (_, t) in terms {
+                self.highlight.en.insert(t.clone());
+            }
+        } else if terms.len() > 1 {
+            self.highlight.en_phrases.insert(terms.to_vec());
+        }
+        let terms = terms.to_vec();
+        let title = phrase_query(f.title_en, &terms)?;
+        let body = phrase_query(f.body_en, &terms)?;
+        Some(boxed(BooleanQuery::new(vec![
+            (Occur::Should, boost(title, TITLE_BOOST)),
+            (Occur::Should, body),
+        ])))
+    }
+
+    /// English alternatives for a Japanese key from the glossary.
+    fn reverse_glossary(&mut self, key: &str) -> Vec<Box<dyn Query>> {
+        let mut out = Vec::new();
+        if let Some(list) = glossary_index().ja_to_en.get(key) {
+            for toks in list.clone() {
+                let single = toks.len() == 1;
+                if let Some(q) = self.en_phrase(&toks, single) {
+                    out.push(boost(q, REVERSE_BOOST));
+                }
+            }
+        }
+        out
+    }
+
+    /// Japanese analysis of free text: every unit required, phrase and compound as boosts.
+    /// `exact` makes the phrase itself required (quoted phrases); `reverse` adds the glossary's
+    /// English for the text (off for text that itself came from the glossary).
+    pub fn ja_clause(&mut self, text: &str, exact: bool, reverse: bool) -> Option<Box<dyn Query>> {
+        let toks = analyze(text);
+        let units: Vec<(usize, String)> = toks
+            .iter()
+            .filter(|t| t.kind == Kind::Unit)
+            .map(|t| (t.pos, t.text.clone()))
+            .collect();
+        if units.is_empty() {
+            return None;
+        }
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        if exact && units.len() > 1 {
+            for (_, u) in &units {
+                self.highlight.ja.insert(u.clone());
+            }
+            let title = phrase_query(f.title_ja, &units)?;
+            let body = phrase_query(f.body_ja, &units)?;
+            clauses.push((
+                Occur::Must,
+                boxed(BooleanQuery::new(vec![
+                    (Occur::Should, boost(title, TITLE_BOOST)),
+                    (Occur::Should, body),
+                ])),
+            ));
+        } else {
+            for (_, u) in &units {
+                if !seen.insert(u.clone()) {
+                    continue;
+                }
+                let mut alternatives = vec![self.ja_term(u)];
+                // One-character parts of a compound (的, 性, 化) are not marked on their own:
+                // the joined compound is.
+                if units.len() > 1 && u.chars().count() < 2 {
+                    self.highlight.ja.remove(u);
+                }
+                if reverse {
+                    alternatives.extend(self.reverse_glossary(u));
+                }
+                clauses.push((Occur::Must, should(alternatives)?));
+            }
+            if units.len() > 1 {
+                let title = phrase_query(f.title_ja, &units)?;
+                let body = phrase_query(f.body_ja, &units)?;
+                clauses.push((
+                    Occur::Should,
+                    boost(
+                        boxed(BooleanQuery::new(vec![
+                            (Occur::Should, boost(title, TITLE_BOOST)),
+                            (Occur::Should, body),
+                        ])),
+                        PHRASE_BOOST,
+                    ),
+                ));
+            }
+        }
+        for t in toks.iter().filter(|t| t.kind == Kind::Joined) {
+            let q = self.ja_term(&t.text);
+            clauses.push((Occur::Should, boost(q, JOINED_BOOST)));
+        }
+        let ja = boxed(BooleanQuery::new(clauses));
+        // The whole text may be a glossary term (研修計画 is not, 心理的安全性 is).
+        let key: String = units.iter().map(|u| u.1.as_str()).collect();
+        let mut alternatives = vec![ja];
+        if units.len() > 1 && reverse {
+            alternatives.extend(self.reverse_glossary(&key));
+        }
+        should(alternatives)
+    }
+
+    /// A run of English words: glossary phrases (longest first) expand to Japanese; other words
+    /// match the English fields (stemmed) or the Japanese fields (as written).
+    fn english_run(&mut self, text: &str, exact: bool) -> Vec<Box<dyn Query>> {
+        let toks = analyze_english(text);
+        let gi = glossary_index();
+        let mut out = Vec::new();
+        if exact {
+            // A quoted English phrase: English phrase, the same words through the Japanese
+            // analyzer, or the glossary's Japanese for the whole phrase.
+            let words: Vec<String> = toks.iter().map(|t| t.0.clone()).collect();
+            let positioned: Vec<(usize, String)> =
+                toks.iter().map(|t| (t.1, t.0.clone())).collect();
+            let mut alternatives = Vec::new();
+            if let Some(q) = self.en_phrase(&positioned, true) {
+                alternatives.push(q);
+            }
+            if let Some(q) = self.ja_clause(text, true, false) {
+                alternatives.push(q);
+            }
+            if let Some(ja) = gi.en_to_ja.get(&words) {
+                for j in ja.clone() {
+                    if let Some(q) = self.ja_clause(&j, false, false) {
+                        alternatives.push(boost(q, GLOSSARY_BOOST));
+                    }
+                }
+            }
+            out.extend(should(alternatives));
+            return out;
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            let mut matched = None;
+            let max = MAX_GLOSSARY_TOKENS.min(toks.len() - i);
+            for len in (1..=max).rev() {
+                let key: Vec<String> = toks[i..i + len].iter().map(|t| t.0.clone()).collect();
+                if let Some(ja) = gi.en_to_ja.get(&key) {
+                    matched = Some((len, key, ja.clone()));
+                    break;
+                }
+            }
+            let (len, ja) = match matched {
+                Some((len, _, ja)) => (len, ja),
+                None => (1, Vec::new()),
+            };
+            let positioned: Vec<(usize, String)> = toks[i..i + len]
+                .iter()
+                .map(|t| (t.1, t.0.clone()))
+                .collect();
+            let mut alternatives = Vec::new();
+            if let Some(q) = self.en_phrase(&positioned, true) {
+                alternatives.push(q);
+            }
+            // The words as written, through the Japanese analyzer (OJT, PDCA, English words
+            // inside Japanese pages, and the Japanese index of English pages).
+            let from = toks[i].2;
+            let to = toks[i + len - 1].3;
+            if let Some(raw) = text.get(from..to) {
+                if let Some(q) = self.ja_clause(raw, len > 1, false) {
+                    alternatives.push(q);
+                }
+            }
+            for j in ja {
+                if let Some(q) = self.ja_clause(&j, false, false) {
+                    alternatives.push(boost(q, GLOSSARY_BOOST));
+                }
+            }
+            out.extend(should(alternatives));
+            i += len;
+        }
+        out
+    }
+
+    /// Required clauses for the items (in order), and excluded clauses.
+    pub fn build(&mut self, items: &[Item]) -> (Clauses, Clauses) {
+        // The text stage first, so full-width Latin (ＯＪＴ) is recognised as English.
+        let items: Vec<Item> = items
+            .iter()
+            .map(|i| Item {
+                text: kb_text::normalize_for_search(&i.text),
+                ..i.clone()
+            })
+            .collect();
+        let items = &items[..];
+        let mut required = Vec::new();
+        let mut excluded = Vec::new();
+        let mut i = 0;
+        while i < items.len() {
+            let item = &items[i];
+            if item.negated {
+                // Excluded terms do not highlight.
+                let saved = self.highlight.clone();
+                let qs = if is_latin(&item.text) {
+                    self.english_run(&item.text, item.phrase)
+                } else {
+                    self.ja_clause(&item.text, item.phrase, true)
+                        .into_iter()
+                        .collect()
+                };
+                self.highlight = saved;
+                excluded.extend(qs);
+                i += 1;
+                continue;
+            }
+            if item.phrase {
+                if is_latin(&item.text) {
+                    required.extend(self.english_run(&item.text, true));
+                } else {
+                    required.extend(self.ja_clause(&item.text, true, true));
+                }
+                i += 1;
+                continue;
+            }
+            if is_latin(&item.text) {
+                // Gather consecutive plain English words so glossary phrases can span them.
+                let mut j = i;
+                let mut run = String::new();
+                while j < items.len()
+                    && !items[j].phrase
+                    && !items[j].negated
+                    && is_latin(&items[j].text)
+                {
+                    if !run.is_empty() {
+                        run.push(' ');
+                    }
+                    run.push_str(&items[j].text);
+                    j += 1;
+                }
+                required.extend(self.english_run(&run, false));
+                i = j;
+                continue;
+            }
+            required.extend(self.ja_clause(&item.text, false, true));
+            i += 1;
+        }
+        (required, excluded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[Item]) -> Vec<(&str, bool, bool)> {
+        items
+            .iter()
+            .map(|i| (i.text.as_str(), i.phrase, i.negated))
+            .collect()
+    }
+
+    #[test]
+    fn parses_terms_phrases_and_exclusions() {
+        let items = parse(r#"人材育成 "基本 方針" -研修  OR AND + - ( )"#);
+        assert_eq!(
+            texts(&items),
+            vec![
+                ("人材育成", false, false),
+                ("基本 方針", true, false),
+                ("研修", false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unbalanced_quotes_and_control_chars() {
+        assert_eq!(
+            texts(&parse("\"人材 育成")),
+            vec![("人材 育成", true, false)]
+        );
+        assert_eq!(texts(&parse("\"")), vec![]);
+        assert_eq!(texts(&parse("\"\"\"")), vec![]);
+        assert_eq!(
+            texts(&parse("a\u{0}b\u{7}c")),
+            vec![
+                ("a", false, false),
+                ("b", false, false),
+                ("c", false, false)
+            ]
+        );
+        assert_eq!(texts(&parse("-")), vec![]);
+        assert_eq!(texts(&parse("--x")), vec![("-x", false, true)]);
+        assert_eq!(texts(&parse("-\"a b\"")), vec![("a b", true, true)]);
+        assert_eq!(texts(&parse("")), vec![]);
+        assert_eq!(texts(&parse("　人財　")), vec![("人財", false, false)]);
+    }
+
+    #[test]
+    fn latin_detection() {
+        assert!(is_latin("overtime"));
+        assert!(is_latin(&kb_text::normalize_for_search("ＯＪＴ")));
+        assert!(is_latin("1on1"));
+        assert!(!is_latin("1on1ミーティング"));
+        assert!(!is_latin("研修"));
+        assert!(!is_latin("123"));
+    }
+
+    #[test]
+    fn glossary_index_has_both_directions() {
+        let gi = glossary_index();
+        assert_eq!(
+            gi.en_to_ja
+                .get(&vec!["job".to_string(), "rotat".to_string()]),
+            Some(&vec!["ジョブローテーション".to_string()])
+        );
+        assert!(gi.ja_to_en.contains_key("研修"));
+        assert!(gi.ja_to_en.contains_key("超過勤務"));
+    }
+}

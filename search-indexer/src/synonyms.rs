@@ -1,0 +1,201 @@
+//! Loading of the embedded data files: `data/synonyms.toml` (orthographic variants and domain
+//! synonyms, one canonical term per group) and `data/glossary.toml` (English ⇄ Japanese).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// The embedded synonym table.
+pub const SYNONYMS_TOML: &str = include_str!("../data/synonyms.toml");
+/// The embedded bilingual glossary.
+pub const GLOSSARY_TOML: &str = include_str!("../data/glossary.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymFile {
+    #[serde(default)]
+    group: Vec<SynonymGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymGroup {
+    canonical: String,
+    #[serde(default)]
+    variants: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GlossaryFile {
+    #[serde(default)]
+    term: Vec<GlossaryEntry>,
+}
+
+/// One glossary entry: English phrases and the Japanese terms they stand for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub en: Vec<String>,
+    pub ja: Vec<String>,
+}
+
+/// Key used for variant lookup: the text stage plus ASCII lower-casing, with nakaguro and
+/// whitespace removed (the matcher skips them too).
+pub fn variant_key(text: &str) -> String {
+    let normalized = kb_text::normalize_for_search(text);
+    normalized
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_transparent_char(*c))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Characters the synonym matcher looks through (nakaguro and its look-alikes).
+pub fn is_transparent_char(c: char) -> bool {
+    matches!(c, '・' | '･' | '·' | '‧')
+}
+
+/// Variant key → canonical term (itself already a key).
+#[derive(Debug)]
+pub struct Synonyms {
+    pub map: HashMap<String, String>,
+    /// The longest variant key, in characters.
+    pub max_chars: usize,
+}
+
+impl Synonyms {
+    pub fn parse(toml_text: &str) -> Result<Synonyms> {
+        let file: SynonymFile = toml::from_str(toml_text).context("parsing synonyms.toml")?;
+        let mut map: HashMap<String, String> = HashMap::new();
+        for group in &file.group {
+            let canonical = variant_key(&group.canonical);
+            if canonical.is_empty() {
+                bail!("synonyms.toml: empty canonical term");
+            }
+            for variant in std::iter::once(&group.canonical).chain(group.variants.iter()) {
+                let key = variant_key(variant);
+                if key.is_empty() {
+                    bail!("synonyms.toml: empty variant in group {}", group.canonical);
+                }
+                if let Some(previous) = map.get(&key) {
+                    if previous != &canonical {
+                        bail!(
+                            "synonyms.toml: variant {variant} maps to both {previous} and {canonical}"
+                        );
+                    }
+                }
+                map.insert(key, canonical.clone());
+            }
+        }
+        let max_chars = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        Ok(Synonyms { map, max_chars })
+    }
+
+    pub fn canonical(&self, key: &str) -> Option<&str> {
+        self.map.get(key).map(String::as_str)
+    }
+}
+
+/// The parsed glossary.
+#[derive(Debug)]
+pub struct Glossary {
+    pub entries: Vec<GlossaryEntry>,
+}
+
+impl Glossary {
+    pub fn parse(toml_text: &str) -> Result<Glossary> {
+        let file: GlossaryFile = toml::from_str(toml_text).context("parsing glossary.toml")?;
+        for entry in &file.term {
+            if entry.en.is_empty() || entry.ja.is_empty() {
+                bail!(
+                    "glossary.toml: entry {:?} needs both en and ja terms",
+                    entry.en
+                );
+            }
+            if entry
+                .en
+                .iter()
+                .chain(&entry.ja)
+                .any(|t| t.trim().is_empty())
+            {
+                bail!("glossary.toml: empty term in {:?}", entry.en);
+            }
+        }
+        Ok(Glossary { entries: file.term })
+    }
+}
+
+static SYNONYMS: OnceLock<Synonyms> = OnceLock::new();
+static GLOSSARY: OnceLock<Glossary> = OnceLock::new();
+
+/// The embedded synonym table (validated by the unit tests, so parsing cannot fail at run time).
+pub fn synonyms() -> &'static Synonyms {
+    SYNONYMS.get_or_init(|| {
+        Synonyms::parse(SYNONYMS_TOML).unwrap_or_else(|_| Synonyms {
+            map: HashMap::new(),
+            max_chars: 0,
+        })
+    })
+}
+
+/// The embedded glossary (validated by the unit tests).
+pub fn glossary() -> &'static Glossary {
+    GLOSSARY.get_or_init(|| {
+        Glossary::parse(GLOSSARY_TOML).unwrap_or(Glossary {
+            entries: Vec::new(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_synonyms_parse() {
+        let s = Synonyms::parse(SYNONYMS_TOML).expect("synonyms.toml");
+        assert_eq!(s.canonical("人財"), Some("人材"));
+        assert_eq!(s.canonical("人材"), Some("人材"));
+        assert_eq!(s.canonical("取り組み"), Some("取組"));
+        assert_eq!(
+            s.canonical(&variant_key("ワーク・ライフ・バランス")),
+            Some("ワークライフバランス")
+        );
+        assert_eq!(
+            s.canonical(&variant_key("WLB")),
+            Some("ワークライフバランス")
+        );
+        assert_eq!(s.canonical(&variant_key("OJT")), Some("ojt"));
+        assert_eq!(s.canonical("残業"), Some("超過勤務"));
+        assert!(s.max_chars >= 10);
+    }
+
+    #[test]
+    fn embedded_glossary_parses() {
+        let g = Glossary::parse(GLOSSARY_TOML).expect("glossary.toml");
+        assert!(g.entries.len() > 50);
+        let find = |en: &str| g.entries.iter().find(|e| e.en.iter().any(|x| x == en));
+        assert_eq!(
+            find("job rotation").unwrap().ja,
+            vec!["ジョブローテーション"]
+        );
+        assert_eq!(
+            find("psychological safety").unwrap().ja,
+            vec!["心理的安全性"]
+        );
+        assert!(find("overtime").is_some());
+        assert!(find("engagement").is_some());
+    }
+
+    #[test]
+    fn conflicting_groups_are_rejected() {
+        let bad = "[[group]]\ncanonical = \"a\"\nvariants = [\"x\"]\n[[group]]\ncanonical = \"b\"\nvariants = [\"x\"]\n";
+        assert!(Synonyms::parse(bad).is_err());
+        assert!(Synonyms::parse("[[group]]\ncanonical = \"\"\n").is_err());
+        assert!(Glossary::parse("[[term]]\nen = []\nja = [\"研修\"]\n").is_err());
+        assert!(Synonyms::parse("not toml [").is_err());
+    }
+}

@@ -24,7 +24,7 @@ const PHRASE_BOOST: f32 = 2.0;
 /// Score multiplier for the joined-compound clause.
 const JOINED_BOOST: f32 = 1.5;
 /// Weight of glossary expansions (English query → Japanese text) relative to the words typed.
-const GLOSSARY_BOOST: f32 = 0.5;
+const GLOSSARY_BOOST: f32 = 1.0;
 /// Weight of reverse expansions (Japanese query → English text).
 const REVERSE_BOOST: f32 = 0.2;
 /// Longest glossary phrase, in English tokens.
@@ -197,15 +197,24 @@ fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
     }
 }
 
+/// Alternatives for one thing the user typed (a word, its variants, its glossary
+/// translations): any may match, and the best one scores. A sum would let a word with many
+/// translations (overtime → 超過勤務, 時間外勤務, 残業) outweigh everything else.
 fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match clauses.len() {
         0 => None,
         1 => clauses.into_iter().next(),
-        _ => Some(boxed(BooleanQuery::new(
-            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
-        ))),
+        _ => Some(boxed(
+            tantivy::query::DisjunctionMaxQuery::with_tie_breaker(
+                clauses,
+                ALTERNATIVES_TIE_BREAKER,
+            ),
+        )),
     }
 }
+
+/// Share of the other alternatives' scores added to the best one's.
+const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     boxed(TermQuery::new(

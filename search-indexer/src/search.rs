@@ -161,6 +161,9 @@ fn filter_clause(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// Score added to pages in the reader's language (`lang`): about one strong title match.
+const PREFERRED_LANGUAGE_BONUS: f32 = 10.0;
+
 impl SearchIndex {
     /// Opens the index in `index_dir` (and loads the dictionary).
     pub fn open(index_dir: &Path) -> Result<SearchIndex> {
@@ -237,7 +240,21 @@ impl SearchIndex {
             clauses.push((Occur::Must, filter_clause(f.themes, theme)));
         }
         if let Some(lang) = non_empty(&req.lang) {
-            clauses.push((Occur::Must, filter_clause(f.lang, lang)));
+            // `lang` is the reader's language, not a hard filter: pages in it rank higher, and
+            // pages in the other language that the query reaches through the glossary still
+            // come (an English reader searching "job rotation" also sees the Japanese measures).
+            if !matches!(lang, "ja" | "en") {
+                return Err(SearchError::BadRequest(format!(
+                    "lang must be `ja` or `en`, not `{lang}`"
+                )));
+            }
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    filter_clause(f.lang, lang),
+                    PREFERRED_LANGUAGE_BONUS,
+                )),
+            ));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();

@@ -225,7 +225,24 @@ fn filters_and_facets() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(urls(&r), vec!["/en/aizuwakamatsu/safety/"]);
+    // `lang` prefers the reader's language; pages in the other language still come.
+    assert!(
+        urls(&r).contains(&"/en/aizuwakamatsu/safety/"),
+        "{:?}",
+        urls(&r)
+    );
+    assert!(
+        urls(&r).contains(&"/aizuwakamatsu/safety/"),
+        "{:?}",
+        urls(&r)
+    );
+    assert!(index()
+        .search(&SearchRequest {
+            query: "x".into(),
+            lang: Some("fr".into()),
+            ..Default::default()
+        })
+        .is_err());
     let r = index()
         .search(&SearchRequest {
             query: "人材".into(),

@@ -5,7 +5,9 @@
 //!
 //! The test fails when
 //! * recall@10 or MRR falls below the bars in the data file (`min_recall_at_10`, `min_mrr`),
-//! * any `required = true` query (the acceptance cases) misses one of its pages,
+//! * any `required = true` query (the acceptance cases) misses one of its pages, returns a page
+//!   from another city than its --city, or has a top result not in its --lang ("job rotation"
+//!   --lang en must return English pages first; --lang is a preference, not a filter),
 //! * the data file names a page the build does not produce (a typo in the evaluation set).
 //!
 //! See the per-query table with
@@ -309,8 +311,15 @@ fn build_site(out: &Path) {
     );
 }
 
-/// The URLs of the top-`TOP_K` results.
-fn search(out: &Path, q: &Query) -> Vec<String> {
+/// One result: its URL, language and city.
+struct Hit {
+    url: String,
+    lang: String,
+    city: Option<String>,
+}
+
+/// The top-`TOP_K` results.
+fn search(out: &Path, q: &Query) -> Vec<Hit> {
     let mut cmd = kb();
     cmd.arg("search")
         .arg("--root")
@@ -350,8 +359,34 @@ fn search(out: &Path, q: &Query) -> Vec<String> {
         .unwrap_or_else(|| panic!("no results array for {:?}: {json}", q.q))
         .iter()
         .take(TOP_K)
-        .map(|r| r["url"].as_str().expect("result url").to_string())
+        .map(|r| Hit {
+            url: r["url"].as_str().expect("result url").to_string(),
+            lang: r["lang"].as_str().unwrap_or_default().to_string(),
+            city: r["city"].as_str().map(str::to_string),
+        })
         .collect()
+}
+
+/// Results that break the query's filters. `--city` is a hard filter. `--lang` is the reader's
+/// language (a preference, not a filter: pages in the other language that the query reaches
+/// through the glossary may follow), so it is broken only when the top result is in the other
+/// language.
+fn filter_violations(q: &Query, hits: &[Hit]) -> Vec<String> {
+    let mut wrong: Vec<String> = hits
+        .iter()
+        .filter(|h| {
+            q.city
+                .as_deref()
+                .is_some_and(|c| h.city.as_deref() != Some(c))
+        })
+        .map(|h| h.url.clone())
+        .collect();
+    if let (Some(lang), Some(top)) = (q.lang.as_deref(), hits.first()) {
+        if top.lang != lang && !wrong.contains(&top.url) {
+            wrong.push(top.url.clone());
+        }
+    }
+    wrong
 }
 
 /// Does the built site have a page at `url` (e.g. `/cities/kofu/measures/kofu-06/`)?
@@ -431,8 +466,30 @@ fn search_quality() {
     let mut rows = Vec::new();
     let (mut sum_recall, mut sum_rr) = (0.0, 0.0);
     let mut required_misses = Vec::new();
+    let mut violations = Vec::new();
     for q in &set.queries {
-        let urls = search(&out, q);
+        let hits = search(&out, q);
+        let wrong = filter_violations(q, &hits);
+        if !wrong.is_empty() {
+            violations.push(format!(
+                "{:?} [{}] (search_eval.toml:{}): {} result(s) break the filters, e.g. {}",
+                q.q,
+                q.filters(),
+                q.line,
+                wrong.len(),
+                wrong[0]
+            ));
+            if q.required {
+                required_misses.push(format!(
+                    "{:?} [{}] (search_eval.toml:{}) breaks its filters (other city, or top result not in --lang): {:?}",
+                    q.q,
+                    q.filters(),
+                    q.line,
+                    wrong
+                ));
+            }
+        }
+        let urls: Vec<String> = hits.into_iter().map(|h| h.url).collect();
         let o = score(q, &urls);
         sum_recall += o.recall;
         sum_rr += o.rr;
@@ -510,6 +567,15 @@ fn search_quality() {
         "queries with every page in the top {TOP_K}: {perfect}/{}",
         set.queries.len()
     );
+    if !violations.is_empty() {
+        println!(
+            "queries with a result from another city or a top result not in --lang: {}",
+            violations.len()
+        );
+        for v in &violations {
+            println!("  {v}");
+        }
+    }
     println!("recall@{TOP_K} = {recall:.4}   (bar {:.2})", set.min_recall);
     println!("MRR       = {mrr:.4}   (bar {:.2})", set.min_mrr);
     println!();

@@ -175,6 +175,45 @@ fn bad_inputs() -> Vec<(
             "duplicate URL /cities/takasaki/chapters/02-dup/",
         ),
         (
+            "byte-order mark",
+            MEASURE,
+            Box::new(|t: String| format!("\u{feff}{t}").into_bytes()),
+            "takasaki-01.md:1:1: the file starts with a UTF-8 byte-order mark",
+        ),
+        (
+            "empty file",
+            MEASURE,
+            Box::new(|_| Vec::new()),
+            "takasaki-01.md:1: the file is empty",
+        ),
+        (
+            "50 MB file",
+            MEASURE,
+            Box::new(|t: String| {
+                let mut b = t.into_bytes();
+                b.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
+                b
+            }),
+            "takasaki-01.md:1: the file is too large",
+        ),
+        (
+            "deeply nested list",
+            MEASURE,
+            Box::new(|t: String| {
+                t.replacen(
+                    "weight = 1",
+                    &format!(
+                        "weight = 1\nnested = {}1{}",
+                        "[".repeat(5000),
+                        "]".repeat(5000)
+                    ),
+                    1,
+                )
+                .into_bytes()
+            }),
+            "takasaki-01.md:4:",
+        ),
+        (
             "broken internal link",
             "content/cities/takasaki/chapters/01-intro.md",
             Box::new(|t: String| t.replace("takasaki-01.md)", "takasaki-99.md)").into_bytes()),
@@ -226,4 +265,24 @@ fn failed_build_leaves_previous_output_byte_for_byte() {
             .collect();
         assert!(leftovers.is_empty(), "{what}: staging left behind");
     }
+}
+
+#[test]
+fn crlf_line_ends_build_like_lf() {
+    let lf = mini_site();
+    let crlf = mini_site();
+    let file = crlf.path().join(MEASURE);
+    let content = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&file, content).unwrap();
+    for site in [&lf, &crlf] {
+        let o = kb(&["build", "--root", site.path().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let page = "public/cities/takasaki/measures/takasaki-01/index.html";
+    assert_eq!(
+        std::fs::read(lf.path().join(page)).unwrap(),
+        std::fs::read(crlf.path().join(page)).unwrap()
+    );
 }

@@ -183,7 +183,22 @@ fn language_of(rel: &str) -> Result<(String, String), String> {
     }
 }
 
+/// The largest content file accepted. A policy chapter is tens of kilobytes; anything this big is
+/// a mistake (a pasted PDF, a binary) and would only slow every build.
+pub const MAX_CONTENT_FILE: u64 = 8 * 1024 * 1024;
+
 pub fn load_file(path: &Path, shown: &Path, rel: &str) -> Result<Entry, Diagnostic> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::new(shown, 0, format!("cannot read the file: {e}")))?
+        .len();
+    if size > MAX_CONTENT_FILE {
+        return Err(Diagnostic::new(
+            shown,
+            1,
+            format!("the file is too large ({size} bytes; a content file may have at most {MAX_CONTENT_FILE} bytes)"),
+        )
+        .with_hint("split it into several pages"));
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(shown, 0, format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {

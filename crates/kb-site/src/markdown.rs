@@ -77,6 +77,7 @@ pub fn render(
                             }
                         }
                     }
+                    None if is_script_url(&dest_url) => CowStr::from("#"),
                     None => dest_url,
                 };
                 Event::Start(Tag::Link {
@@ -149,6 +150,18 @@ pub fn render(
         },
         errors,
     )
+}
+
+/// `javascript:` and similar URLs run code when clicked: content links may not use them.
+fn is_script_url(url: &str) -> bool {
+    let scheme: String = url
+        .trim_start()
+        .chars()
+        .take_while(|c| *c != ':')
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
 }
 
 /// A heading id that keeps Japanese: lowercase, spaces to `-`, punctuation dropped.
@@ -242,6 +255,13 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<b "), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
+        let (r, _) = render(
+            "[a](javascript:alert(1)) [b]( JavaScript:x) [c](https://example.org/)",
+            &none,
+            "",
+        );
+        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+        assert!(r.html.contains("https://example.org/"));
     }
 
     #[test]

@@ -349,12 +349,30 @@ pub fn remove_katakana_nakaguro(text: &str) -> String {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
+    // Length of the katakana run ending just before / starting just after position `i`.
+    let run_before = |i: usize| {
+        chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| is_katakana(**c))
+            .count()
+    };
+    let run_after = |i: usize| {
+        chars[i + 1..]
+            .iter()
+            .take_while(|c| is_katakana(**c))
+            .count()
+    };
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
         if matches!(c, '・' | '･')
             && i > 0
             && is_katakana(chars[i - 1])
             && chars.get(i + 1).is_some_and(|&n| is_katakana(n))
+            // A nakaguro between two long words separates a list (パワーハラスメント・
+            // セクシャルハラスメント), not the parts of one compound (ワーク・ライフ・バランス,
+            // ジョブ・ローテーション): keep it there so each word stays findable.
+            && (run_before(i) <= COMPOUND_PART_MAX || run_after(i) <= COMPOUND_PART_MAX)
         {
             continue;
         }
@@ -362,6 +380,9 @@ pub fn remove_katakana_nakaguro(text: &str) -> String {
     }
     out
 }
+
+/// The longest katakana word still taken as part of a ・-joined compound.
+const COMPOUND_PART_MAX: usize = 5;
 
 /// The search analyzer's text stage: `repair_chars`, then `collapse_japanese_spaces`, then
 /// nakaguro removed inside katakana compounds (ワーク・ライフ・バランス → ワークライフバランス).
@@ -377,7 +398,9 @@ pub fn normalize_for_search(text: &str) -> String {
         }
         s = next;
     }
-    s
+    // IPADIC counts ・ as katakana, so a kept separator would glue a list of words into one
+    // token: make it a comma, which is as long in UTF-8 and keeps offsets aligned.
+    s.replace(['・', '･'], "、")
 }
 
 /// Strips HTML remnants of the extraction: tags such as `<br>`, `<ul style="…">`, `</li>`,

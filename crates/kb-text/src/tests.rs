@@ -141,6 +141,15 @@ fn nakaguro_between_katakana() {
         "ワークライフバランス"
     );
     assert_eq!(remove_katakana_nakaguro("高崎・前橋"), "高崎・前橋");
+    assert_eq!(
+        remove_katakana_nakaguro("ジョブ・ローテーション"),
+        "ジョブローテーション"
+    );
+    // A list of long words keeps its separators.
+    assert_eq!(
+        remove_katakana_nakaguro("パワーハラスメント・セクシャルハラスメント"),
+        "パワーハラスメント・セクシャルハラスメント"
+    );
     assert_eq!(remove_katakana_nakaguro("た・か・さ"), "た・か・さ");
     assert_eq!(
         normalize_for_search("ワーク･ライフ･バランス"),

@@ -74,6 +74,60 @@ struct AppState {
     index: Arc<RwLock<Option<Arc<SearchIndex>>>>,
 }
 
+/// The server's limits. Every connection and request is bounded in time and size, so a slow or
+/// hostile client can neither hold the server nor delay its shutdown indefinitely.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Time a client has to send a request's headers (also the idle keep-alive timeout).
+    pub header_read: Duration,
+    /// Time a client has to send a request's body.
+    pub body_read: Duration,
+    /// Time a handler may take before the client gets 503.
+    pub request: Duration,
+    /// Largest request body accepted (the server only answers GET and HEAD: bodies are noise).
+    pub max_body: usize,
+    /// Requests handled at once; more wait up to `queue_wait`, then get 503.
+    pub max_requests: usize,
+    pub queue_wait: Duration,
+    /// Open connections at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
+    /// After SIGTERM or Ctrl-C: time given to requests in flight before the server exits.
+    pub shutdown_grace: Duration,
+    /// Largest request head (request line and headers), in bytes.
+    pub max_head: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(10),
+            request: Duration::from_secs(15),
+            max_body: 16 * 1024,
+            max_requests: 64,
+            queue_wait: Duration::from_secs(5),
+            max_connections: 512,
+            shutdown_grace: Duration::from_secs(5),
+            max_head: 64 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// The defaults; `KB_SERVE_HEADER_TIMEOUT_MS` shortens the header timeout (for tests).
+    fn from_env() -> Limits {
+        let mut limits = Limits::default();
+        if let Some(ms) = std::env::var("KB_SERVE_HEADER_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|ms| *ms > 0)
+        {
+            limits.header_read = Duration::from_millis(ms);
+        }
+        limits
+    }
+}
+
 pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
     match crate::cli::build(root, output) {
         Ok(r) => eprintln!("built {} pages into {}", r.pages, output.display()),
@@ -91,39 +145,202 @@ pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
         output.to_path_buf(),
         state.index.clone(),
     );
+    let limits = Limits::from_env();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
+        // Signal handlers first: a SIGTERM that arrives once the port answers must stop the
+        // server gracefully, never kill it.
+        let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
         eprintln!("serving http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("server error")
+        run(listener, router(state, limits), limits, shutdown).await;
+        eprintln!("stopped");
+        Ok(())
+    });
+    // Searches still running on blocking threads are not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
+}
+
+fn router(state: AppState, limits: Limits) -> Router {
+    guarded_router(
+        Router::new()
+            .route("/api/search", get(api_search))
+            .fallback(static_file)
+            .with_state(state),
+        limits,
+    )
+}
+
+/// `app` behind the request guard (`guard_request`).
+fn guarded_router(app: Router, limits: Limits) -> Router {
+    let guard = Arc::new(Guard {
+        limits,
+        requests: Arc::new(tokio::sync::Semaphore::new(limits.max_requests)),
+    });
+    app.layer(axum::middleware::from_fn_with_state(guard, guard_request))
+}
+
+/// Accepts connections until `shutdown` resolves, then lets the connections finish their
+/// requests (at most `limits.shutdown_grace`) and returns.
+async fn run(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let connections = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = connections.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    eprintln!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(limits.header_read)
+                .max_buf_size(limits.max_head)
+                .keep_alive(true);
+            let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+            }
+            let _ = conn.await;
+            drop(stop);
+        });
+    }
+    drop(listener);
+    drop(stop_rx);
+    let _ = stop_tx.send(true);
+    // Every connection task holds a receiver: `closed` resolves once the last one is done.
+    let _ = tokio::time::timeout(limits.shutdown_grace, stop_tx.closed()).await;
+}
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C). The handlers are installed before this returns.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    Ok(async move {
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
     })
 }
 
-fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/search", get(api_search))
-        .fallback(static_file)
-        .with_state(state)
+struct Guard {
+    limits: Limits,
+    requests: Arc<tokio::sync::Semaphore>,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// Wraps every request: caps concurrency, bounds the body and the handler's time, and adds the
+/// security headers to every response, errors included.
+async fn guard_request(
+    State(guard): State<Arc<Guard>>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = guarded(&guard, api, req, next).await;
+    let headers = resp.headers_mut();
+    security_headers(headers);
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+async fn guarded(
+    guard: &Guard,
+    api: bool,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let error = |status: StatusCode, message: &str| -> Response {
+        let mut resp = if api {
+            json_error(status, message)
+        } else {
+            (status, message.to_string()).into_response()
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        resp
     };
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
+    let limits = &guard.limits;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body as u64) {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large",
+        );
+    }
+    // Read the (small) body up front, bounded in size and time.
+    let (parts, body) = req.into_parts();
+    let body = match tokio::time::timeout(
+        limits.body_read,
+        axum::body::to_bytes(body, limits.max_body),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        }
+        Err(_) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body came too slowly",
+            )
         }
     };
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    let req = Request::from_parts(parts, Body::from(body));
+    let Ok(Ok(_permit)) =
+        tokio::time::timeout(limits.queue_wait, guard.requests.clone().acquire_owned()).await
+    else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy; try again",
+        );
+    };
+    match tokio::time::timeout(limits.request, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the request took too long"),
+    }
 }
 
 fn json_error(status: StatusCode, message: &str) -> Response {
@@ -196,7 +413,10 @@ async fn api_search(State(state): State<AppState>, uri: axum::http::Uri) -> Resp
         limit,
         offset,
     };
-    let index = state.index.read().ok().and_then(|g| g.clone());
+    let index = match state.index.read() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
     let Some(index) = index else {
         return json_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -281,41 +501,49 @@ fn security_headers(headers: &mut HeaderMap) {
 async fn static_file(State(state): State<AppState>, req: Request<Body>) -> Response {
     let method = req.method().clone();
     if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
+        let mut resp = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return resp;
     }
     let path = req.uri().path().to_string();
-    // A directory URL without its slash: redirect, as static hosts do.
-    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or_default().contains('.') {
-        if let Some(p) = resolve_path(&state.output, &format!("{path}/")) {
-            if p.ends_with("index.html") {
-                return (
-                    StatusCode::MOVED_PERMANENTLY,
-                    [(header::LOCATION, format!("{path}/"))],
-                )
-                    .into_response();
-            }
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let output = state.output.clone();
+    let found = tokio::task::spawn_blocking(move || find_file(&output, &path)).await;
+    let (status, file, bytes, etag) = match found {
+        Ok(Found::Redirect(location)) => {
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
         }
+        Ok(Found::File {
+            status,
+            file,
+            bytes,
+            etag,
+        }) => (status, file, bytes, etag),
+        Ok(Found::Nothing) | Err(_) => {
+            return (StatusCode::NOT_FOUND, "not found").into_response();
+        }
+    };
+    let cache = cache_control(&file);
+    if status == StatusCode::OK
+        && if_none_match.is_some_and(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        })
+    {
+        let mut resp = StatusCode::NOT_MODIFIED.into_response();
+        let headers = resp.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            headers.insert(header::ETAG, v);
+        }
+        return resp;
     }
-    let (status, file) = match resolve_path(&state.output, &path) {
-        Some(f) => (StatusCode::OK, f),
-        None => match resolve_path(
-            &state.output,
-            if path.starts_with("/en/") {
-                "/en/404.html"
-            } else {
-                "/404.html"
-            },
-        )
-        .or_else(|| resolve_path(&state.output, "/404.html"))
-        {
-            Some(f) => (StatusCode::NOT_FOUND, f),
-            None => return (StatusCode::NOT_FOUND, "not found").into_response(),
-        },
-    };
-    let bytes = match tokio::fs::read(&file).await {
-        Ok(b) => b,
-        Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
-    };
+    let len = bytes.len();
     let mut resp = Response::new(if method == axum::http::Method::HEAD {
         Body::empty()
     } else {
@@ -327,17 +555,105 @@ async fn static_file(State(state): State<AppState>, req: Request<Body>) -> Respo
         header::CONTENT_TYPE,
         HeaderValue::from_static(mime_for(&file)),
     );
-    let cache = if file
-        .extension()
-        .is_some_and(|e| e == "html" || e == "json" || e == "csv")
-    {
-        "no-cache"
-    } else {
-        "public, max-age=3600"
-    };
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    security_headers(headers);
+    if status == StatusCode::OK {
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            headers.insert(header::ETAG, v);
+        }
+    }
     resp
+}
+
+/// Pages, data and the unversioned `/style.css` and `/js/*.js` change with every rebuild: the
+/// browser revalidates them (cheaply, by ETag). Only images and fonts may be kept for a day.
+fn cache_control(file: &Path) -> &'static str {
+    match mime_for(file) {
+        m if m.starts_with("image/") || m.starts_with("font/") => "public, max-age=86400",
+        _ => "no-cache",
+    }
+}
+
+enum Found {
+    Redirect(String),
+    File {
+        status: StatusCode,
+        file: PathBuf,
+        bytes: Vec<u8>,
+        etag: String,
+    },
+    Nothing,
+}
+
+/// Finds what answers `path` (blocking file system work, run off the async threads).
+///
+/// A rebuild replaces the output with two renames, so it is briefly missing: a lookup that
+/// fails while the output is missing or was replaced under it is tried again.
+fn find_file(output: &Path, path: &str) -> Found {
+    use std::os::unix::fs::MetadataExt;
+    let identity = || std::fs::metadata(output).ok().map(|m| (m.dev(), m.ino()));
+    let mut attempts = 0;
+    loop {
+        let before = identity();
+        let found = find_file_once(output, path);
+        let complete = matches!(&found, Found::Redirect(_))
+            || matches!(&found, Found::File { status, .. } if *status == StatusCode::OK);
+        attempts += 1;
+        if complete || attempts >= 50 || (before.is_some() && identity() == before) {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn find_file_once(output: &Path, path: &str) -> Found {
+    // A directory URL without its slash: redirect, as static hosts do. The location is made
+    // relative to this host (`//cities` must not redirect to a host named `cities`).
+    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or_default().contains('.') {
+        if let Some(p) = resolve_path(output, &format!("{path}/")) {
+            if p.ends_with("index.html") {
+                return Found::Redirect(format!("/{}/", path.trim_start_matches('/')));
+            }
+        }
+    }
+    let (status, file) = match resolve_path(output, path) {
+        Some(f) => (StatusCode::OK, f),
+        None => match resolve_path(
+            output,
+            if path.starts_with("/en/") {
+                "/en/404.html"
+            } else {
+                "/404.html"
+            },
+        )
+        .or_else(|| resolve_path(output, "/404.html"))
+        {
+            Some(f) => (StatusCode::NOT_FOUND, f),
+            None => return Found::Nothing,
+        },
+    };
+    let Ok(mut f) = std::fs::File::open(&file) else {
+        return Found::Nothing;
+    };
+    let Ok(meta) = f.metadata() else {
+        return Found::Nothing;
+    };
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    if std::io::Read::read_to_end(&mut f, &mut bytes).is_err() {
+        return Found::Nothing;
+    }
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    let etag = format!("\"{:x}-{:x}\"", bytes.len(), mtime.as_nanos());
+    Found::File {
+        status,
+        file,
+        bytes,
+        etag,
+    }
 }
 
 /// Polls the sources twice a second; after a change, rebuilds and swaps the index in.
@@ -352,12 +668,24 @@ fn spawn_watcher(root: PathBuf, output: PathBuf, index: Arc<RwLock<Option<Arc<Se
             }
             last = now;
             let started = std::time::Instant::now();
-            match crate::cli::build(&root, &output) {
-                Ok(r) => {
-                    if let Ok(new) = SearchIndex::open(&crate::cli::index_dir(&output)) {
-                        if let Ok(mut guard) = index.write() {
-                            *guard = Some(Arc::new(new));
+            // A panicking build must not end the watcher: the server would silently go stale.
+            let built = std::panic::catch_unwind(|| crate::cli::build(&root, &output));
+            match built {
+                Ok(Ok(r)) => {
+                    // The new index is opened before it replaces the old one: searches in
+                    // flight keep their `Arc` of the old index, whose files stay readable
+                    // (open and mapped) although the rebuild renamed and deleted its directory.
+                    match SearchIndex::open(&crate::cli::index_dir(&output)) {
+                        Ok(new) => {
+                            let new = Arc::new(new);
+                            match index.write() {
+                                Ok(mut guard) => *guard = Some(new),
+                                Err(poisoned) => *poisoned.into_inner() = Some(new),
+                            }
                         }
+                        Err(e) => eprintln!(
+                            "cannot open the new search index: {e:#}; still searching the previous one"
+                        ),
                     }
                     eprintln!(
                         "rebuilt {} pages in {} ms",
@@ -365,7 +693,8 @@ fn spawn_watcher(root: PathBuf, output: PathBuf, index: Arc<RwLock<Option<Arc<Se
                         started.elapsed().as_millis()
                     );
                 }
-                Err(e) => eprintln!("{e}\nrebuild failed; still serving the previous output"),
+                Ok(Err(e)) => eprintln!("{e}\nrebuild failed; still serving the previous output"),
+                Err(_) => eprintln!("the rebuild panicked; still serving the previous output"),
             }
         }
     });
@@ -428,6 +757,122 @@ mod tests {
         assert!(parse_query_string("q=%E7").is_err(), "not UTF-8");
         assert!(parse_query_string("q=a%").is_err());
         assert!(parse_query_string(&"q=".repeat(5000)).is_err(), "too long");
+    }
+
+    /// Serves `app` behind the guard on a loopback port; returns the port and a stop switch.
+    fn serve_guarded(
+        app: Router,
+        limits: Limits,
+    ) -> (
+        tokio::runtime::Runtime,
+        u16,
+        tokio::sync::oneshot::Sender<()>,
+    ) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        rt.spawn(run(listener, guarded_router(app, limits), limits, async {
+            let _ = rx.await;
+        }));
+        (rt, port, tx)
+    }
+
+    fn raw_get(port: u16, path: &str) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    /// A handler that takes 1.5 s; `started` is set once a request is inside it.
+    fn slow_app() -> (Router, Arc<std::sync::atomic::AtomicBool>) {
+        let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = started.clone();
+        let app = Router::new().route(
+            "/api/slow",
+            get(move || {
+                let flag = flag.clone();
+                async move {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    "done"
+                }
+            }),
+        );
+        (app, started)
+    }
+
+    fn wait_for(flag: &std::sync::atomic::AtomicBool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the request never started"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn slow_handlers_time_out_with_503() {
+        let limits = Limits {
+            request: Duration::from_millis(200),
+            ..Limits::default()
+        };
+        let (app, _) = slow_app();
+        let (_rt, port, _stop) = serve_guarded(app, limits);
+        let resp = raw_get(port, "/api/slow");
+        assert!(resp.starts_with("HTTP/1.1 503"), "{resp}");
+        assert!(resp.to_lowercase().contains("retry-after: 1"), "{resp}");
+        assert!(resp.contains("\"error\""), "{resp}");
+        assert!(resp
+            .to_lowercase()
+            .contains("x-content-type-options: nosniff"));
+    }
+
+    #[test]
+    fn requests_beyond_the_concurrency_cap_get_503() {
+        let limits = Limits {
+            max_requests: 1,
+            queue_wait: Duration::from_millis(100),
+            ..Limits::default()
+        };
+        let (app, started) = slow_app();
+        let (_rt, port, _stop) = serve_guarded(app, limits);
+        let first = std::thread::spawn(move || raw_get(port, "/api/slow"));
+        wait_for(&started);
+        let second = raw_get(port, "/api/slow");
+        assert!(second.starts_with("HTTP/1.1 503"), "{second}");
+        assert!(second.contains("busy"), "{second}");
+        let first = first.join().unwrap();
+        assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+        assert!(first.ends_with("done"), "{first}");
+    }
+
+    #[test]
+    fn requests_in_flight_finish_after_the_shutdown_signal() {
+        let (app, started) = slow_app();
+        let (rt, port, stop) = serve_guarded(app, Limits::default());
+        let first = std::thread::spawn(move || raw_get(port, "/api/slow"));
+        wait_for(&started);
+        stop.send(()).unwrap();
+        let first = first.join().unwrap();
+        assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+        drop(rt);
     }
 
     #[test]

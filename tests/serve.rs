@@ -31,6 +31,11 @@ fn free_port() -> u16 {
 
 /// Serves the mini fixture site; waits until it answers.
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// Serves the mini fixture site with extra environment variables.
+fn start_with(env: &[(&str, &str)]) -> Server {
     let site = mini_site();
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_kb"))
@@ -41,6 +46,7 @@ fn start() -> Server {
             "--port",
             &port.to_string(),
         ])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -159,4 +165,247 @@ fn search_api_answers_json_and_rejects_bad_parameters() {
             assert!(err["error"].is_string(), "{what}: {body}");
         }
     }
+}
+
+/// Sends raw bytes and reads the answer until the server closes or `wait` passes.
+fn raw(port: u16, request: &[u8], wait: Duration) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    let _ = s.write_all(request);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_lowercase(), body.to_string())
+}
+
+#[test]
+fn symlinks_never_lead_outside_the_output() {
+    let server = start();
+    let site = server._site.path();
+    let public = site.join("public");
+    let secret = site.join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("index.html"), "TOP-SECRET").unwrap();
+    std::fs::write(outside.path().join("a.txt"), "TOP-SECRET").unwrap();
+    use std::os::unix::fs::symlink as link;
+    link(&secret, public.join("leak.txt")).unwrap();
+    link(site.join("config.toml"), public.join("config.txt")).unwrap();
+    link(outside.path(), public.join("outside")).unwrap();
+    link(site, public.join("root")).unwrap();
+    link("/etc", public.join("etc")).unwrap();
+    link("../secret.txt", public.join("cities/relative.txt")).unwrap();
+    for path in [
+        "/leak.txt",
+        "/config.txt",
+        "/outside/",
+        "/outside",
+        "/outside/index.html",
+        "/outside/a.txt",
+        "/root/secret.txt",
+        "/root/config.toml",
+        "/etc/passwd",
+        "/etc/hostname",
+        "/cities/relative.txt",
+        "/cities/%2e%2e/leak.txt",
+    ] {
+        let (status, _, body) = get(server.port, path);
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("TOP-SECRET"), "{path} leaked a file");
+        assert!(!body.contains("base_url"), "{path} leaked config.toml");
+        assert!(!body.contains("root:x:0:0"), "{path} leaked /etc/passwd");
+    }
+    // A symlink that stays inside the output is served.
+    link(
+        public.join("cities/takasaki/index.html"),
+        public.join("alias.html"),
+    )
+    .unwrap();
+    let (status, _, body) = get(server.port, "/alias.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("高崎市"));
+}
+
+#[test]
+fn directories_are_never_listed() {
+    let server = start();
+    let (_, _, not_found) = get(server.port, "/no/such/page/");
+    // `data/` and `js/` have files but no index.html: the 404 page, not a listing.
+    for path in ["/data/", "/data", "/js/", "/js", "/data/themes/"] {
+        let (status, head, body) = get(server.port, path);
+        assert_eq!(status, 404, "{path}: {head}");
+        assert_eq!(body, not_found, "{path}");
+        assert!(!body.contains("search.js\""), "{path} listed its files");
+    }
+    let (status, _, _) = get(server.port, "/data/measures.csv");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn content_types_caching_and_revalidation() {
+    let server = start();
+    for (path, mime) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/js/search.js", "text/javascript; charset=utf-8"),
+        ("/data/measures.csv", "text/csv; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let (status, head, _) = get(server.port, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {mime}")),
+            "{path}: {head}"
+        );
+        // Nothing of the site is versioned by name: browsers must revalidate.
+        assert!(head.contains("cache-control: no-cache"), "{path}: {head}");
+        assert!(head.contains("x-content-type-options: nosniff"), "{path}");
+        let etag = head
+            .lines()
+            .find_map(|l| l.strip_prefix("etag: "))
+            .unwrap_or_else(|| panic!("{path}: no etag: {head}"))
+            .to_string();
+        let (status, head, body) = raw(
+            server.port,
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+            Duration::from_secs(30),
+        );
+        assert_eq!(status, 304, "{path}: {head}");
+        assert!(body.is_empty());
+    }
+    // The API's answers are never cached, and carry the security headers too.
+    let (status, head, _) = get(server.port, "/api/search?q=a");
+    assert_eq!(status, 200);
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    let (status, head, _) = get(server.port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(head.contains("content-security-policy:"), "{head}");
+    // HEAD: the length of the page, no body.
+    let (status, head, body) = raw(
+        server.port,
+        b"HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(30),
+    );
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    let (_, _, css) = get(server.port, "/style.css");
+    assert!(
+        head.contains(&format!("content-length: {}", css.len())),
+        "{head}"
+    );
+}
+
+#[test]
+fn redirects_stay_on_this_host() {
+    let server = start();
+    for path in ["//cities", "///cities", "/cities"] {
+        let (status, head, _) = get(server.port, path);
+        assert_eq!(status, 301, "{path}");
+        assert!(head.contains("location: /cities/\r\n"), "{path}: {head}");
+    }
+}
+
+#[test]
+fn bodies_methods_and_oversized_requests_are_refused() {
+    let server = start();
+    let (status, head, _) = raw(
+        server.port,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab",
+        Duration::from_secs(30),
+    );
+    assert_eq!(status, 405, "{head}");
+    // A body larger than the limit: refused from its declared length, without reading it.
+    let (status, _, _) = raw(
+        server.port,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(30),
+    );
+    assert_eq!(status, 413);
+    // The same with a chunked body that never ends within the limit.
+    let mut chunked =
+        b"GET /api/search?q=a HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            .to_vec();
+    for _ in 0..40 {
+        chunked.extend_from_slice(b"400\r\n");
+        chunked.extend_from_slice(&[b'x'; 0x400]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    let (status, _, body) = raw(server.port, &chunked, Duration::from_secs(30));
+    assert_eq!(status, 413, "{body}");
+    // Headers beyond the size limit: a 4xx (431), never a 5xx or a hang.
+    let mut huge = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+    for i in 0..2000 {
+        huge.extend_from_slice(format!("X-Filler-{i}: {}\r\n", "y".repeat(60)).as_bytes());
+    }
+    huge.extend_from_slice(b"\r\n");
+    let (status, _, _) = raw(server.port, &huge, Duration::from_secs(30));
+    assert!((400..500).contains(&status) || status == 0, "{status}");
+    // The server is still fine.
+    let (status, _, _) = get(server.port, "/");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn slow_clients_are_cut_off() {
+    let server = start_with(&[("KB_SERVE_HEADER_TIMEOUT_MS", "500")]);
+    // Half a request, never finished: the server closes the connection (hyper answers 408).
+    let started = Instant::now();
+    let (status, _, _) = raw(
+        server.port,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+        Duration::from_secs(20),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the connection stayed open"
+    );
+    assert!(status == 408 || status == 0, "{status}");
+    // An idle keep-alive connection is closed too.
+    let (status, _, _) = raw(server.port, b"", Duration::from_secs(20));
+    assert!(status == 408 || status == 0, "{status}");
+    let (status, _, _) = get(server.port, "/");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let mut server = start();
+    let (status, _, _) = get(server.port, "/");
+    assert_eq!(status, 200);
+    // An idle keep-alive connection and a half-sent request must not hold the shutdown.
+    let mut idle = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(idle, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut half = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: 127.0.").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // The grace period for requests in flight is 5 s; allow for a slow machine.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "kb serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err());
+    drop((idle, half));
 }

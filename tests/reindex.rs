@@ -1,0 +1,184 @@
+//! End to end: `kb serve` keeps answering while it rebuilds. Queries run continuously from
+//! other threads while the test edits a content file several times; every answer must be a
+//! 200 with valid JSON (the old index serves until the new one is swapped in), and the words
+//! added by the edits become findable.
+
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_kb"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("kb serve did not start");
+}
+
+/// A raw HTTP/1.1 GET: (status, body). Transport errors are returned, not hidden.
+fn get(port: u16, path: &str) -> Result<(u16, String), String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("no response head: {text:?}"))?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("no status: {head:?}"))?;
+    Ok((status, body.to_string()))
+}
+
+/// Total hits for `word` in English pages.
+fn hits(port: u16, word: &str) -> u64 {
+    let (status, body) = get(port, &format!("/api/search?q={word}&lang=en")).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["total"].as_u64().unwrap()
+}
+
+#[test]
+fn searches_keep_working_while_the_site_rebuilds() {
+    let site = mini_site();
+    let server = start(site.path());
+    let port = server.port;
+    let stop = Arc::new(AtomicBool::new(false));
+    // Japanese and English queries, with filters, continuously from two threads; one more
+    // thread fetches a page (the output directory is replaced by renames during a rebuild).
+    let workers: Vec<_> = (0..3)
+        .map(|worker| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let queries = [
+                    "/api/search?q=%E7%A0%94%E4%BF%AE",
+                    "/api/search?q=training&lang=en",
+                    "/api/search?q=%E4%BA%BA%E6%9D%90%E8%82%B2%E6%88%90&city=takasaki",
+                    "/api/search?q=quokka+wombat+dugong",
+                    "/api/search?q=%22staff+matters%22",
+                ];
+                let mut answers = 0usize;
+                let mut failures = Vec::new();
+                let mut i = worker;
+                while !stop.load(Ordering::Relaxed) {
+                    i += 1;
+                    if worker == 2 {
+                        match get(port, "/cities/takasaki/") {
+                            Ok((200, body)) if body.contains("高崎市") => answers += 1,
+                            Ok((status, body)) => failures.push(format!(
+                                "page: {status} {}",
+                                body.chars().take(200).collect::<String>()
+                            )),
+                            Err(e) => failures.push(format!("page: {e}")),
+                        }
+                        continue;
+                    }
+                    let path = queries[i % queries.len()];
+                    match get(port, path) {
+                        Ok((200, body)) => match serde_json::from_str::<serde_json::Value>(&body) {
+                            Ok(json)
+                                if json["results"].is_array() && json.get("error").is_none() =>
+                            {
+                                answers += 1
+                            }
+                            _ => failures.push(format!("{path}: not a search response: {body}")),
+                        },
+                        Ok((status, body)) => failures.push(format!("{path}: {status} {body}")),
+                        Err(e) => failures.push(format!("{path}: {e}")),
+                    }
+                }
+                (answers, failures)
+            })
+        })
+        .collect();
+
+    let page = site
+        .path()
+        .join("content/cities/takasaki/chapters/01-intro.en.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(hits(port, "quokka"), 0);
+    let mut added = String::new();
+    for word in ["quokka", "wombat", "dugong", "numbat", "platypus"] {
+        added.push_str(&format!("\n\nThe {word} programme trains new staff.\n"));
+        std::fs::write(&page, format!("{original}{added}")).unwrap();
+        // The watcher polls every 500 ms; a rebuild of the mini site takes a few seconds.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while hits(port, word) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "`{word}` never became findable after the edit"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    // Words from earlier edits are still there after later rebuilds.
+    assert!(hits(port, "quokka") >= 1);
+    assert!(hits(port, "wombat") >= 1);
+
+    stop.store(true, Ordering::Relaxed);
+    let mut total = 0;
+    for w in workers {
+        let (answers, failures) = w.join().unwrap();
+        assert!(
+            failures.is_empty(),
+            "{} failed request(s) during rebuilds, first: {}",
+            failures.len(),
+            failures[0]
+        );
+        total += answers;
+    }
+    assert!(total > 0, "the query threads got no answers");
+    eprintln!("{total} answers during 5 rebuilds");
+    drop(server);
+}

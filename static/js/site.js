@@ -1,5 +1,38 @@
-// Progressive enhancement for every page. The site works without it; it only narrows theme
-// matrices to the cities chosen in the URL (?city=a&city=b), a choice that is shareable.
+// Progressive enhancement for every page. The site works without it; it narrows theme
+// matrices to the cities chosen in the URL (?city=a&city=b), a choice that is shareable, and
+// lets the keyboard scroll a wide table or chart that a small screen cuts.
+(function () {
+  "use strict";
+  // A box that scrolls sideways (overflow-x: auto) becomes a named, focusable region while, and
+  // only while, its content is wider than it.
+  var boxes = document.querySelectorAll(".table-wrap, .chart-figure");
+  if (!boxes.length) return;
+  var name = function (box) {
+    var cap = box.querySelector("caption, figcaption");
+    return cap ? cap.textContent.replace(/\s+/g, " ").trim() : "";
+  };
+  var update = function () {
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (name(box)) box.setAttribute("aria-label", name(box));
+      } else if (box.hasAttribute("tabindex")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  };
+  update();
+  var timer;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  });
+})();
+
 (function () {
   "use strict";
   var picker = document.getElementById("city-picker");

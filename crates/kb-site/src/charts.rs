@@ -211,10 +211,12 @@ pub fn heatmap(
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="chart heatmap" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{t}</title>"#,
+        r#"<svg class="chart heatmap" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="group" aria-labelledby="{id}-title"><title id="{id}-title">{t}</title>"#,
         id = esc(chart_id),
         t = esc(title)
     );
+    // A group, not an image: its cells are links, and an image may not contain interactive
+    // content. Each cell's <title> names it for assistive technology.
     for (j, c) in cities.iter().enumerate() {
         let _ = write!(
             s,

@@ -69,6 +69,20 @@ enum Command {
         out: Option<PathBuf>,
         source: PathBuf,
     },
+    /// Write a synthetic site root with N cities recombined from the real ones (benchmarks).
+    Synth {
+        /// How many synthetic cities (`city-0001` …).
+        #[arg(long)]
+        cities: usize,
+        /// The new site root (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The real site root to recombine.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 pub fn output_dir(root: &Path, output: Option<PathBuf>) -> PathBuf {
@@ -169,6 +183,35 @@ pub fn run() -> i32 {
                         "imported {} chapters, wrote {} files into {}",
                         report.chapters,
                         report.files_written.len(),
+                        opts.out.display()
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
+        Command::Synth {
+            cities,
+            out,
+            seed,
+            root,
+        } => {
+            let opts = kb_synth::SynthOptions {
+                source: root,
+                out,
+                cities,
+                seed,
+            };
+            match kb_synth::synth(&opts) {
+                Ok(r) => {
+                    eprintln!(
+                        "wrote {} cities, {} measures ({} files) into {}",
+                        r.cities,
+                        r.measures,
+                        r.files,
                         opts.out.display()
                     );
                     0

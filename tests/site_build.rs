@@ -286,3 +286,40 @@ fn crlf_line_ends_build_like_lf() {
         std::fs::read(crlf.path().join(page)).unwrap()
     );
 }
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_and_the_next_build_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    let root = repo();
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ];
+    let o = kb(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = snapshot(&public);
+    // Kill a second build part-way (the real site takes seconds: it is still working).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kb"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(snapshot(&public) == before, "the previous output changed");
+    let o = kb(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}

@@ -98,18 +98,26 @@ impl Drop for Staging {
     }
 }
 
-/// Removes staging and old directories left behind by builds that were killed.
+/// Removes staging and old directories left behind by builds that were killed, including
+/// temporaries made inside a staging step (`..public-index.staging-<pid>.new-…`).
 fn clear_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().to_string();
-        for prefix in [format!(".{name}.staging-"), format!(".{name}.old-")] {
-            if let Some(pid) = file.strip_prefix(&prefix) {
-                if !process_alive(pid) {
-                    std::fs::remove_dir_all(entry.path()).ok();
-                }
+        let bare = file.trim_start_matches('.');
+        if !file.starts_with('.') || !bare.starts_with(name) {
+            continue;
+        }
+        let rest = &bare[name.len()..];
+        let pid = [".staging-", ".old-"]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p));
+        if let Some(pid) = pid {
+            let digits: String = pid.chars().take_while(char::is_ascii_digit).collect();
+            if !digits.is_empty() && !process_alive(&digits) {
+                std::fs::remove_dir_all(entry.path()).ok();
             }
         }
     }

@@ -232,8 +232,9 @@ struct IndexHooks {
     staging: Option<kb_site::output::Staging>,
 }
 
-/// How many similar measures each measure page shows from each other city.
+/// How many similar measures each measure page shows from each other city, and in all.
 const SIMILAR_PER_CITY: usize = 2;
+const SIMILAR_MAX_TOTAL: usize = 8;
 
 impl kb_site::BuildHooks for IndexHooks {
     fn prepare(
@@ -241,28 +242,19 @@ impl kb_site::BuildHooks for IndexHooks {
         site: &kb_site::Site,
     ) -> anyhow::Result<HashMap<String, Vec<kb_site::SimilarPage>>> {
         let staging = kb_site::output::Staging::new(&self.index_dir)?;
-        search_indexer::write_index(&crate::serve::documents(site), staging.path())?;
-        let index = search_indexer::SearchIndex::open(staging.path())?;
-        let mut similar = HashMap::new();
-        for entry in site
-            .entries
-            .iter()
-            .filter(|e| matches!(e.kind, kb_site::content::Kind::Measure(_)))
-        {
-            let hits = index.similar(&entry.url, SIMILAR_PER_CITY)?;
-            let pages = hits
-                .into_iter()
-                .map(|h| kb_site::SimilarPage {
-                    url: h.url,
-                    title: h.title,
-                    city: h.city.unwrap_or_default(),
-                    score: h.score,
-                })
-                .collect();
-            similar.insert(entry.url.clone(), pages);
-        }
+        let docs = crate::serve::documents(site);
+        let progress = kb_site::progress::Progress::start("indexing", docs.len());
+        let opts = search_indexer::IndexOptions {
+            similar: Some(search_indexer::SimilarOptions {
+                per_city: SIMILAR_PER_CITY,
+                max_total: SIMILAR_MAX_TOTAL,
+            }),
+            progress: Some(progress.counter()),
+        };
+        let (_, found) = search_indexer::write_index_with(&docs, staging.path(), &opts)?;
+        progress.finish();
         self.staging = Some(staging);
-        Ok(similar)
+        Ok(similar_pages(site, &docs, found))
     }
 
     fn before_commit(&mut self, _site: &kb_site::Site, _staging: &Path) -> anyhow::Result<()> {
@@ -271,6 +263,45 @@ impl kb_site::BuildHooks for IndexHooks {
             None => Ok(()),
         }
     }
+}
+
+/// Similar measures per measure URL. They are computed between the Japanese pages; an English
+/// page lists the English twins of its Japanese twin's similar measures.
+fn similar_pages(
+    site: &kb_site::Site,
+    docs: &[search_indexer::Document],
+    found: search_indexer::SimilarByDoc,
+) -> HashMap<String, Vec<kb_site::SimilarPage>> {
+    let by_url: HashMap<&str, &kb_site::content::Entry> =
+        site.entries.iter().map(|e| (e.url.as_str(), e)).collect();
+    let page = |e: &kb_site::content::Entry, score: f32| kb_site::SimilarPage {
+        url: e.url.clone(),
+        title: e.title().to_string(),
+        city: e.kind.city().unwrap_or_default().to_string(),
+        score,
+    };
+    let mut out = HashMap::new();
+    for (source, hits) in found {
+        let Some(ja) = by_url.get(docs[source].url.as_str()) else {
+            continue;
+        };
+        let ja_hits: Vec<(&kb_site::content::Entry, f32)> = hits
+            .iter()
+            .filter_map(|&(o, s)| by_url.get(docs[o].url.as_str()).map(|e| (*e, s)))
+            .collect();
+        if let Some(en) = site.translation(ja) {
+            let en_hits = ja_hits
+                .iter()
+                .filter_map(|&(e, s)| site.translation(e).map(|t| page(t, s)))
+                .collect();
+            out.insert(en.url.clone(), en_hits);
+        }
+        out.insert(
+            ja.url.clone(),
+            ja_hits.into_iter().map(|(e, s)| page(e, s)).collect(),
+        );
+    }
+    out
 }
 
 /// Builds the site and its search index; both replace the previous ones only on success.

@@ -305,12 +305,15 @@ enum Slot {
 }
 
 /// Finds the longest synonym variant starting at morph `i`: returns `(last index, canonical)`.
+/// Extends the candidate only while some variant starts with it (a prefix set), so the common
+/// case, a morpheme that begins no variant, costs one or two hash lookups.
 fn match_variant(morphs: &[Morph], i: usize, max_len: usize) -> Option<(usize, String)> {
     let syn = synonyms();
     if syn.max_chars == 0 || morphs[i].class == Class::Transparent {
         return None;
     }
     let mut prefix = String::new();
+    let mut key = String::new();
     let mut best: Option<(usize, String)> = None;
     let mut used = 0usize;
     for (j, m) in morphs.iter().enumerate().skip(i) {
@@ -322,14 +325,16 @@ fn match_variant(morphs: &[Morph], i: usize, max_len: usize) -> Option<(usize, S
             break;
         }
         for cand in [&m.surface, &m.base] {
-            let key = format!("{prefix}{cand}");
+            key.clear();
+            key.push_str(&prefix);
+            key.push_str(cand);
             if let Some(c) = syn.canonical(&key) {
                 best = Some((j, c.to_string()));
                 break;
             }
         }
         prefix.push_str(&m.surface);
-        if prefix.chars().count() >= syn.max_chars {
+        if !syn.extends(&prefix) {
             break;
         }
     }

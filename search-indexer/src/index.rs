@@ -3,12 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
+
+use rayon::prelude::*;
+use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, TantivyDocument};
 
-use crate::analyzer::{self, EN_TOKENIZER, JA_TOKENIZER};
+use crate::analyzer::{self, ATok, EN_TOKENIZER, JA_TOKENIZER};
+use crate::similar::{most_similar, Candidate, TermCounts};
 use crate::{Document, IndexStats};
 
 /// The index's fields.
@@ -88,7 +93,9 @@ pub(crate) fn register_tokenizers(index: &Index) {
         .register(EN_TOKENIZER, analyzer::english_analyzer());
 }
 
-fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
+/// Analyzes one document (the Japanese analyzer runs here, on the caller's thread pool, not in
+/// tantivy's writer) and returns it with the analyzed title and body.
+fn to_tantivy(doc: &Document, f: &Fields) -> (TantivyDocument, Vec<ATok>, Vec<ATok>) {
     let mut d = TantivyDocument::default();
     d.add_text(f.url, &doc.url);
     d.add_text(f.lang, &doc.lang);
@@ -109,32 +116,111 @@ fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
     d.add_text(f.body, &doc.body);
     // The Japanese analyzer runs over every page (Japanese terms inside English pages work);
     // English pages are also analyzed in English.
-    d.add_text(f.title_ja, &doc.title);
-    d.add_text(f.body_ja, &doc.body);
+    let title = analyzer::analyze(&doc.title);
+    let body = analyzer::analyze(&doc.body);
+    d.add_pre_tokenized_text(f.title_ja, pre_tokenized(&doc.title, &title));
+    d.add_pre_tokenized_text(f.body_ja, pre_tokenized(&doc.body, &body));
     if doc.lang == "en" {
         d.add_text(f.title_en, &doc.title);
         d.add_text(f.body_en, &doc.body);
     }
-    d
+    (d, title, body)
 }
 
-fn build(docs: &[Document], dir: &Path) -> Result<()> {
+fn pre_tokenized(text: &str, tokens: &[ATok]) -> PreTokenizedString {
+    PreTokenizedString {
+        // Not stored (the stored copy is the `title`/`body` field): the text is not needed.
+        text: String::new(),
+        tokens: tokens
+            .iter()
+            .map(|t| Token {
+                offset_from: t.from.min(text.len()),
+                offset_to: t.to.max(t.from).min(text.len()),
+                position: t.pos,
+                text: t.text.clone(),
+                position_length: 1,
+            })
+            .collect(),
+    }
+}
+
+/// What similar-measure computation [`write_index_with`] should do alongside indexing.
+#[derive(Debug, Clone, Copy)]
+pub struct SimilarOptions {
+    pub per_city: usize,
+    pub max_total: usize,
+}
+
+/// Extra work and reporting for [`write_index_with`].
+#[derive(Default)]
+pub struct IndexOptions<'a> {
+    /// Compare the Japanese measures (`kind == "measure"`, `lang == "ja"`) with each other.
+    pub similar: Option<SimilarOptions>,
+    /// Incremented once per document indexed (for a progress display).
+    pub progress: Option<&'a AtomicUsize>,
+}
+
+/// Per Japanese measure (document index), its similar measures (document index, score).
+pub type SimilarByDoc = Vec<(usize, Vec<(usize, f32)>)>;
+
+fn is_similar_candidate(doc: &Document) -> bool {
+    doc.kind == "measure" && doc.lang == "ja"
+}
+
+fn build(docs: &[Document], dir: &Path, opts: &IndexOptions<'_>) -> Result<SimilarByDoc> {
     let index = Index::create_in_dir(dir, schema()).context("creating the index")?;
     register_tokenizers(&index);
     let f = fields(&index.schema())?;
-    let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(1, 64_000_000)
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, 64_000_000 * threads)
         .context("opening the index writer")?;
-    for doc in docs {
-        writer
-            .add_document(to_tantivy(doc, &f))
-            .with_context(|| format!("indexing {}", doc.url))?;
-    }
+    // Analysis runs on rayon's threads, which hand finished documents to tantivy's writer
+    // threads; the Japanese measures' terms are kept for the similar-measure step.
+    let want_similar = opts.similar.is_some();
+    let counts: Vec<Option<TermCounts>> = docs
+        .par_iter()
+        .map(|doc| -> Result<Option<TermCounts>> {
+            let (d, title, body) = to_tantivy(doc, &f);
+            writer
+                .add_document(d)
+                .with_context(|| format!("indexing {}", doc.url))?;
+            if let Some(p) = opts.progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok((want_similar && is_similar_candidate(doc))
+                .then(|| TermCounts::from_tokens(&title, &body)))
+        })
+        .collect::<Result<_>>()?;
+    let mut writer = writer;
     writer.commit().context("committing the index")?;
     writer
         .wait_merging_threads()
         .context("finishing index merges")?;
-    Ok(())
+    let Some(sim) = opts.similar else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    let mut candidates = Vec::new();
+    for (i, c) in counts.into_iter().enumerate() {
+        if let Some(terms) = c {
+            ids.push(i);
+            candidates.push(Candidate {
+                city: docs[i].city.as_deref().unwrap_or(""),
+                themes: &docs[i].themes,
+                terms,
+            });
+        }
+    }
+    let found = most_similar(&candidates, sim.per_city, sim.max_total);
+    Ok(found
+        .into_iter()
+        .enumerate()
+        .map(|(k, list)| (ids[k], list.into_iter().map(|(o, s)| (ids[o], s)).collect()))
+        .collect())
 }
 
 fn dir_size(dir: &Path) -> u64 {
@@ -162,6 +248,15 @@ fn unique_sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
 /// Builds the index for `docs` in a temporary sibling of `index_dir`, then replaces
 /// `index_dir` with it. On any error before the swap, the previous index is untouched.
 pub fn write_index(docs: &[Document], index_dir: &Path) -> Result<IndexStats> {
+    write_index_with(docs, index_dir, &IndexOptions::default()).map(|(stats, _)| stats)
+}
+
+/// [`write_index`], with similar measures computed from the same analysis and progress counted.
+pub fn write_index_with(
+    docs: &[Document],
+    index_dir: &Path,
+    opts: &IndexOptions<'_>,
+) -> Result<(IndexStats, SimilarByDoc)> {
     analyzer::ensure_dictionary()?;
     let name = index_dir
         .file_name()
@@ -177,7 +272,7 @@ pub fn write_index(docs: &[Document], index_dir: &Path) -> Result<IndexStats> {
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)
         .with_context(|| format!("creating a temporary directory in {}", parent.display()))?;
-    build(docs, tmp.path())?;
+    let similar = build(docs, tmp.path(), opts)?;
     let bytes = dir_size(tmp.path());
     let new_dir = tmp.keep();
 
@@ -205,8 +300,11 @@ pub fn write_index(docs: &[Document], index_dir: &Path) -> Result<IndexStats> {
         let _ = std::fs::remove_dir_all(&new_dir);
         return Err(e).with_context(|| format!("installing {}", index_dir.display()));
     }
-    Ok(IndexStats {
-        documents: docs.len(),
-        bytes,
-    })
+    Ok((
+        IndexStats {
+            documents: docs.len(),
+            bytes,
+        },
+        similar,
+    ))
 }

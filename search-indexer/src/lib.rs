@@ -30,10 +30,11 @@ pub mod dict;
 mod index;
 mod query;
 mod search;
+pub mod similar;
 mod snippet;
 pub mod synonyms;
 
-pub use index::write_index;
+pub use index::{write_index, write_index_with, IndexOptions, SimilarByDoc, SimilarOptions};
 pub use search::SearchIndex;
 
 /// Longest accepted query, in characters.

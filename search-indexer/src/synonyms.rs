@@ -62,6 +62,9 @@ pub fn is_transparent_char(c: char) -> bool {
 #[derive(Debug)]
 pub struct Synonyms {
     pub map: HashMap<String, String>,
+    /// Every proper prefix (at a character boundary) of every variant key, so that the matcher
+    /// stops extending a candidate as soon as no variant can start with it.
+    pub prefixes: std::collections::HashSet<String>,
     /// The longest variant key, in characters.
     pub max_chars: usize,
 }
@@ -91,11 +94,28 @@ impl Synonyms {
             }
         }
         let max_chars = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-        Ok(Synonyms { map, max_chars })
+        let prefixes = map
+            .keys()
+            .flat_map(|k| {
+                k.char_indices()
+                    .skip(1)
+                    .map(move |(i, _)| k[..i].to_string())
+            })
+            .collect();
+        Ok(Synonyms {
+            map,
+            prefixes,
+            max_chars,
+        })
     }
 
     pub fn canonical(&self, key: &str) -> Option<&str> {
         self.map.get(key).map(String::as_str)
+    }
+
+    /// Whether some variant key starts with `prefix` and is longer than it.
+    pub fn extends(&self, prefix: &str) -> bool {
+        self.prefixes.contains(prefix)
     }
 }
 
@@ -136,6 +156,7 @@ pub fn synonyms() -> &'static Synonyms {
     SYNONYMS.get_or_init(|| {
         Synonyms::parse(SYNONYMS_TOML).unwrap_or_else(|_| Synonyms {
             map: HashMap::new(),
+            prefixes: Default::default(),
             max_chars: 0,
         })
     })

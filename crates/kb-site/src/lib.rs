@@ -15,6 +15,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod site;
 pub mod suggest;

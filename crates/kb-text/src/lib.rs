@@ -43,7 +43,18 @@ pub fn repair_chars_with(text: &str, opts: &RepairOptions) -> String {
     //    then NFKC on runs of characters that may be normalised.
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // Fast path (most of every text): a character NFKC leaves alone, followed by one that
+        // cannot combine with it, is copied as is.
+        if nfkc_stable_starter(c) && chars.peek().is_none_or(|&n| nfkc_stable_starter(n)) {
+            if !run.is_empty() {
+                out.extend(run.nfkc());
+                run.clear();
+            }
+            out.push(c);
+            continue;
+        }
         if let Some(u) = radical_to_ideograph(c) {
             run.push(u);
         } else if keep_as_is(c, opts) {
@@ -78,6 +89,18 @@ pub fn repair_chars_with(text: &str, opts: &RepairOptions) -> String {
         }
         out = next;
     }
+}
+
+/// Characters that NFKC maps to themselves and that never compose with a neighbour: ASCII
+/// text, hiragana, katakana, the long-vowel mark, common CJK punctuation and the unified
+/// ideographs (none of them is a radical look-alike).
+fn nfkc_stable_starter(c: char) -> bool {
+    matches!(c,
+        '\u{20}'..='\u{7E}' | '\n' | '\t'
+        | '\u{3001}' | '\u{3002}' | '\u{300C}'..='\u{300F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'
+        | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Characters `repair_chars` leaves alone although NFKC would change them.

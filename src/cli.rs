@@ -98,7 +98,23 @@ pub fn index_dir(output: &Path) -> PathBuf {
     output.with_file_name(format!("{name}-index"))
 }
 
+/// Makes the allocator (mimalloc) return freed memory to the system at once and commit memory
+/// only when used: a national-scale build frees as much as it allocates, and by default the
+/// retained pages raised its peak by a third (see BENCHMARKS.md).
+pub fn tune_allocator() {
+    // Option numbers of the mimalloc v2 that libmimalloc-sys 0.1 bundles (`mi_option_e` in its
+    // include/mimalloc.h): arena_eager_commit = 4, purge_delay = 15.
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting documented options to valid values; no memory is touched.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
 pub fn run() -> i32 {
+    tune_allocator();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, output } => {
@@ -237,13 +253,10 @@ const SIMILAR_PER_CITY: usize = 2;
 const SIMILAR_MAX_TOTAL: usize = 8;
 
 impl kb_site::BuildHooks for IndexHooks {
-    fn prepare(
-        &mut self,
-        site: &kb_site::Site,
-    ) -> anyhow::Result<HashMap<String, Vec<kb_site::SimilarPage>>> {
+    fn prepare(&mut self, site: &kb_site::Site) -> anyhow::Result<kb_site::SimilarMap> {
         let staging = kb_site::output::Staging::new(&self.index_dir)?;
-        let docs = crate::serve::documents(site);
-        let progress = kb_site::progress::Progress::start("indexing", docs.len());
+        let positions = crate::serve::indexed_entries(site);
+        let progress = kb_site::progress::Progress::start("indexing", positions.len());
         let opts = search_indexer::IndexOptions {
             similar: Some(search_indexer::SimilarOptions {
                 per_city: SIMILAR_PER_CITY,
@@ -251,10 +264,18 @@ impl kb_site::BuildHooks for IndexHooks {
             }),
             progress: Some(progress.counter()),
         };
-        let (_, found) = search_indexer::write_index_with(&docs, staging.path(), &opts)?;
+        let timer = kb_site::progress::PhaseTimer::from_env();
+        // Each page's plain text is rendered on the indexing threads and dropped once indexed.
+        let make = |i: usize| {
+            let e = &site.entries[positions[i]];
+            crate::serve::document(e, site.rendered(e).text)
+        };
+        let (_, found) =
+            search_indexer::write_index_from(positions.len(), &make, staging.path(), &opts)?;
         progress.finish();
+        timer.mark("  index + similar");
         self.staging = Some(staging);
-        Ok(similar_pages(site, &docs, found))
+        Ok(similar_pages(site, &positions, found))
     }
 
     fn before_commit(&mut self, _site: &kb_site::Site, _staging: &Path) -> anyhow::Result<()> {
@@ -265,41 +286,41 @@ impl kb_site::BuildHooks for IndexHooks {
     }
 }
 
-/// Similar measures per measure URL. They are computed between the Japanese pages; an English
-/// page lists the English twins of its Japanese twin's similar measures.
+/// Similar measures per measure. They are computed between the Japanese pages; an English page
+/// lists the English twins of its Japanese twin's similar measures.
 fn similar_pages(
     site: &kb_site::Site,
-    docs: &[search_indexer::Document],
+    positions: &[usize],
     found: search_indexer::SimilarByDoc,
-) -> HashMap<String, Vec<kb_site::SimilarPage>> {
-    let by_url: HashMap<&str, &kb_site::content::Entry> =
-        site.entries.iter().map(|e| (e.url.as_str(), e)).collect();
-    let page = |e: &kb_site::content::Entry, score: f32| kb_site::SimilarPage {
-        url: e.url.clone(),
-        title: e.title().to_string(),
-        city: e.kind.city().unwrap_or_default().to_string(),
-        score,
+) -> kb_site::SimilarMap {
+    let twin = |i: usize| {
+        let e = &site.entries[i];
+        site.translation(e)
+            .and_then(|t| site.position(&t.key, &t.lang))
     };
     let mut out = HashMap::new();
     for (source, hits) in found {
-        let Some(ja) = by_url.get(docs[source].url.as_str()) else {
-            continue;
-        };
-        let ja_hits: Vec<(&kb_site::content::Entry, f32)> = hits
+        let ja = positions[source];
+        let ja_hits: Vec<kb_site::SimilarPage> = hits
             .iter()
-            .filter_map(|&(o, s)| by_url.get(docs[o].url.as_str()).map(|e| (*e, s)))
+            .map(|&(o, score)| kb_site::SimilarPage {
+                entry: positions[o],
+                score,
+            })
             .collect();
-        if let Some(en) = site.translation(ja) {
+        if let Some(en) = twin(ja) {
             let en_hits = ja_hits
                 .iter()
-                .filter_map(|&(e, s)| site.translation(e).map(|t| page(t, s)))
+                .filter_map(|h| {
+                    twin(h.entry).map(|entry| kb_site::SimilarPage {
+                        entry,
+                        score: h.score,
+                    })
+                })
                 .collect();
-            out.insert(en.url.clone(), en_hits);
+            out.insert(en, en_hits);
         }
-        out.insert(
-            ja.url.clone(),
-            ja_hits.into_iter().map(|(e, s)| page(e, s)).collect(),
-        );
+        out.insert(ja, ja_hits);
     }
     out
 }

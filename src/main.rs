@@ -1,6 +1,10 @@
 //! `kb`: build, check, serve and search the knowledge base.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
+mod live;
 mod serve;
 
 fn main() {

@@ -16,56 +16,58 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-/// The documents of the search index: every page in both languages, as plain text.
-pub fn documents(site: &Site) -> Vec<search_indexer::Document> {
-    site.entries
-        .iter()
-        .filter(|e| e.front.in_search_index)
-        .map(|e| {
-            let m = e.measure();
-            let mut body = site.rendered(e).text.clone();
-            // City pages carry their substance in front matter: index it too.
-            if let Some(c) = e.city_extra() {
-                for text in [
-                    &c.official_title,
-                    &c.subtitle,
-                    &c.issuer,
-                    &c.predecessor,
-                    &c.plan_period,
-                    &c.structure,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    body.push('\n');
-                    body.push_str(text);
-                }
-                for text in c.ideal_staff.iter().chain(&c.values) {
-                    body.push('\n');
-                    body.push_str(text);
-                }
-            }
-            search_indexer::Document {
-                url: e.url.clone(),
-                lang: e.lang.clone(),
-                kind: e.kind.name().to_string(),
-                city: e.kind.city().map(str::to_string),
-                chapter_path: m.map(|m| m.path.clone()).unwrap_or_default(),
-                themes: if matches!(e.kind, Kind::Measure(_)) {
-                    e.front
-                        .taxonomies
-                        .get("themes")
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
-                status: m.and_then(|m| m.status.clone()),
-                title: e.title().to_string(),
-                body,
-            }
-        })
+/// The entries that go into the search index (every page in both languages), as positions in
+/// `site.entries`; [`document`] makes each one's search document.
+pub fn indexed_entries(site: &Site) -> Vec<usize> {
+    (0..site.entries.len())
+        .filter(|&i| site.entries[i].front.in_search_index)
         .collect()
+}
+
+/// One page as indexed, with its plain text `text`.
+pub fn document(e: &kb_site::content::Entry, text: String) -> search_indexer::Document {
+    let m = e.measure();
+    let mut body = text;
+    // City pages carry their substance in front matter: index it too.
+    if let Some(c) = e.city_extra() {
+        for text in [
+            &c.official_title,
+            &c.subtitle,
+            &c.issuer,
+            &c.predecessor,
+            &c.plan_period,
+            &c.structure,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            body.push('\n');
+            body.push_str(text);
+        }
+        for text in c.ideal_staff.iter().chain(&c.values) {
+            body.push('\n');
+            body.push_str(text);
+        }
+    }
+    search_indexer::Document {
+        url: e.url.clone(),
+        lang: e.lang.clone(),
+        kind: e.kind.name().to_string(),
+        city: e.kind.city().map(str::to_string),
+        chapter_path: m.map(|m| m.path.clone()).unwrap_or_default(),
+        themes: if matches!(e.kind, Kind::Measure(_)) {
+            e.front
+                .taxonomies
+                .get("themes")
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        status: m.and_then(|m| m.status.clone()),
+        title: e.title().to_string(),
+        body,
+    }
 }
 
 #[derive(Clone)]
@@ -129,10 +131,16 @@ impl Limits {
 }
 
 pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
-    match crate::cli::build(root, output) {
-        Ok(r) => eprintln!("built {} pages into {}", r.pages, output.display()),
-        Err(e) => eprintln!("{e}\nbuild failed; serving the previous output if there is one"),
-    }
+    let live = match crate::cli::build(root, output) {
+        Ok(r) => {
+            eprintln!("built {} pages into {}", r.pages, output.display());
+            Some(crate::live::Live::new(root, output, r))
+        }
+        Err(e) => {
+            eprintln!("{e}\nbuild failed; serving the previous output if there is one");
+            None
+        }
+    };
     let index_dir = crate::cli::index_dir(output);
     let state = AppState {
         output: output.to_path_buf(),
@@ -144,6 +152,7 @@ pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
         root.to_path_buf(),
         output.to_path_buf(),
         state.index.clone(),
+        live,
     );
     let limits = Limits::from_env();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -656,48 +665,182 @@ fn find_file_once(output: &Path, path: &str) -> Found {
     }
 }
 
-/// Polls the sources twice a second; after a change, rebuilds and swaps the index in.
-fn spawn_watcher(root: PathBuf, output: PathBuf, index: Arc<RwLock<Option<Arc<SearchIndex>>>>) {
+type SharedIndex = Arc<RwLock<Option<Arc<SearchIndex>>>>;
+
+/// Watches the sources (inotify; polling twice a second where that is unavailable). An edited
+/// content file is applied incrementally ([`crate::live`]); anything else rebuilds everything
+/// and swaps the new index in.
+fn spawn_watcher(
+    root: PathBuf,
+    output: PathBuf,
+    index: SharedIndex,
+    mut live: Option<crate::live::Live>,
+) {
     std::thread::spawn(move || {
-        let mut last = fingerprint(&root);
-        loop {
-            std::thread::sleep(Duration::from_millis(500));
-            let now = fingerprint(&root);
-            if now == last {
+        let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+        let watcher = watch_sources(&root, tx);
+        if watcher.is_none() {
+            eprintln!("file notifications unavailable: polling the sources twice a second");
+            poll_and_rebuild(&root, &output, &index);
+            return;
+        }
+        while let Ok(first) = rx.recv() {
+            // An editor's save is several events: gather those that follow closely.
+            let mut changed = vec![first];
+            while let Ok(p) = rx.recv_timeout(Duration::from_millis(25)) {
+                changed.push(p);
+            }
+            let mut changed: Vec<PathBuf> = changed
+                .into_iter()
+                .filter(|p| is_source(&root, p))
+                .collect();
+            changed.sort();
+            changed.dedup();
+            if changed.is_empty() {
                 continue;
             }
-            last = now;
-            let started = std::time::Instant::now();
-            // A panicking build must not end the watcher: the server would silently go stale.
-            let built = std::panic::catch_unwind(|| crate::cli::build(&root, &output));
-            match built {
-                Ok(Ok(r)) => {
-                    // The new index is opened before it replaces the old one: searches in
-                    // flight keep their `Arc` of the old index, whose files stay readable
-                    // (open and mapped) although the rebuild renamed and deleted its directory.
-                    match SearchIndex::open(&crate::cli::index_dir(&output)) {
-                        Ok(new) => {
-                            let new = Arc::new(new);
-                            match index.write() {
-                                Ok(mut guard) => *guard = Some(new),
-                                Err(poisoned) => *poisoned.into_inner() = Some(new),
-                            }
+            if let Some(l) = live.as_mut() {
+                let current = index.read().ok().and_then(|g| g.clone());
+                let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    l.apply(&changed, current.as_deref())
+                }));
+                match applied {
+                    Ok(Ok(crate::live::Outcome::Updated(updates))) => {
+                        for u in updates {
+                            eprintln!(
+                                "updated {}: page and index in {} ms, {} files in {} ms",
+                                u.file.display(),
+                                u.visible.as_millis(),
+                                u.files,
+                                u.complete.as_millis()
+                            );
                         }
-                        Err(e) => eprintln!(
-                            "cannot open the new search index: {e:#}; still searching the previous one"
-                        ),
+                        continue;
                     }
-                    eprintln!(
-                        "rebuilt {} pages in {} ms",
-                        r.pages,
-                        started.elapsed().as_millis()
-                    );
+                    Ok(Ok(crate::live::Outcome::NeedsFullBuild)) => {}
+                    Ok(Err(e)) => {
+                        eprintln!("{e:#}\nupdate failed; still serving the previous version");
+                        continue;
+                    }
+                    Err(_) => eprintln!("the update panicked; rebuilding everything"),
                 }
-                Ok(Err(e)) => eprintln!("{e}\nrebuild failed; still serving the previous output"),
-                Err(_) => eprintln!("the rebuild panicked; still serving the previous output"),
+                l.release_index();
+            }
+            if let Some(report) = rebuild(&root, &output, &index) {
+                live = Some(crate::live::Live::new(&root, &output, report));
             }
         }
+        drop(watcher);
     });
+}
+
+/// Starts inotify watches on the source folders and `config.toml`; events' paths go to `tx`.
+fn watch_sources(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<PathBuf>,
+) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if matches!(event.kind, EventKind::Access(_)) {
+                return;
+            }
+            for p in event.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })
+    .ok()?;
+    for dir in ["content", "templates", "sass", "static"] {
+        let d = root.join(dir);
+        if d.is_dir() {
+            watcher.watch(&d, RecursiveMode::Recursive).ok()?;
+        }
+    }
+    // The root itself, not recursively, for config.toml (the output may live below the root).
+    watcher.watch(root, RecursiveMode::NonRecursive).ok()?;
+    Some(watcher)
+}
+
+/// Whether a changed path is a source of the site: a Markdown file in content/, anything in
+/// templates/, sass/ or static/, or config.toml. Editors' swap and backup files are not.
+fn is_source(root: &Path, p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+    {
+        return false;
+    }
+    if p == root.join("config.toml") {
+        return true;
+    }
+    if p.starts_with(root.join("content")) {
+        // Deleted folders have no extension to look at: take them as structural changes.
+        return p.extension().is_some_and(|x| x == "md") || !p.exists();
+    }
+    ["templates", "sass", "static"]
+        .iter()
+        .any(|d| p.starts_with(root.join(d)))
+}
+
+/// A full build; on success the new index replaces the served one.
+fn rebuild(root: &Path, output: &Path, index: &SharedIndex) -> Option<kb_site::BuildReport> {
+    let started = std::time::Instant::now();
+    // A panicking build must not end the watcher: the server would silently go stale.
+    let built = std::panic::catch_unwind(|| crate::cli::build(root, output));
+    match built {
+        Ok(Ok(r)) => {
+            // The new index is opened before it replaces the old one: searches in flight keep
+            // their `Arc` of the old index, whose files stay readable (open and mapped)
+            // although the rebuild renamed and deleted its directory.
+            match SearchIndex::open(&crate::cli::index_dir(output)) {
+                Ok(new) => {
+                    let new = Arc::new(new);
+                    match index.write() {
+                        Ok(mut guard) => *guard = Some(new),
+                        Err(poisoned) => *poisoned.into_inner() = Some(new),
+                    }
+                }
+                Err(e) => eprintln!(
+                    "cannot open the new search index: {e:#}; still searching the previous one"
+                ),
+            }
+            eprintln!(
+                "rebuilt {} pages in {} ms",
+                r.pages,
+                started.elapsed().as_millis()
+            );
+            Some(r)
+        }
+        Ok(Err(e)) => {
+            eprintln!("{e}\nrebuild failed; still serving the previous output");
+            None
+        }
+        Err(_) => {
+            eprintln!("the rebuild panicked; still serving the previous output");
+            None
+        }
+    }
+}
+
+/// Where file notifications are unavailable: polls the sources twice a second and rebuilds
+/// everything after a change.
+fn poll_and_rebuild(root: &Path, output: &Path, index: &SharedIndex) {
+    let mut last = fingerprint(root);
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = fingerprint(root);
+        if now == last {
+            continue;
+        }
+        last = now;
+        rebuild(root, output, index);
+    }
 }
 
 /// Modification times and sizes of every source file: a change in any means rebuild.

@@ -33,7 +33,16 @@ fn free_port() -> u16 {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_logging(root, None)
+}
+
+/// Starts `kb serve` on `root`, its standard error going to `log` when given.
+fn start_logging(root: &std::path::Path, log: Option<&std::path::Path>) -> Server {
     let port = free_port();
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
     let child = Command::new(env!("CARGO_BIN_EXE_kb"))
         .args([
             "serve",
@@ -43,7 +52,7 @@ fn start(root: &std::path::Path) -> Server {
             &port.to_string(),
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let server = Server { child, port };
@@ -180,5 +189,92 @@ fn searches_keep_working_while_the_site_rebuilds() {
     }
     assert!(total > 0, "the query threads got no answers");
     eprintln!("{total} answers during 5 rebuilds");
+    drop(server);
+}
+
+/// Polls `check` every 50 ms until it holds; panics with `what` after 60 s.
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_edited_measure_is_updated_without_a_full_build() {
+    let site = mini_site();
+    let log = site.path().join("serve.log");
+    let server = start_logging(site.path(), Some(&log));
+    let port = server.port;
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build is reported", || {
+        read_log().contains("built ")
+    });
+
+    // Edit a measure: new title, a new word in the body.
+    let file = site
+        .path()
+        .join("content/cities/takasaki/measures/takasaki-01.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = original
+        .replace("title = \"一般研修\"", "title = \"一般研修（改訂版）\"")
+        .replace(
+            "研修を実施していきます。",
+            "研修を実施していきます。ウォンバット研修も行います。",
+        );
+    assert_ne!(edited, original, "the fixture changed: update this test");
+    std::fs::write(&file, &edited).unwrap();
+
+    let page = "/cities/takasaki/measures/takasaki-01/";
+    wait_until(
+        "the page shows the new title",
+        || matches!(get(port, page), Ok((200, body)) if body.contains("一般研修（改訂版）")),
+    );
+    wait_until("the search finds the new word", || {
+        let (_, body) = get(
+            port,
+            "/api/search?q=%E3%82%A6%E3%82%A9%E3%83%B3%E3%83%90%E3%83%83%E3%83%88",
+        )
+        .unwrap();
+        body.contains(page)
+    });
+    // The pages listing the measure follow: its city's measure list and its theme page.
+    wait_until(
+        "the measure list shows the new title",
+        || matches!(get(port, "/cities/takasaki/measures/"), Ok((200, body)) if body.contains("一般研修（改訂版）")),
+    );
+    wait_until(
+        "the theme page shows the new title",
+        || matches!(get(port, "/themes/training/"), Ok((200, body)) if body.contains("一般研修（改訂版）")),
+    );
+    // The English twin quotes the Japanese original.
+    wait_until(
+        "the English page quotes the edited original",
+        || matches!(get(port, "/en/cities/takasaki/measures/takasaki-01/"), Ok((200, body)) if body.contains("ウォンバット")),
+    );
+    let text = read_log();
+    assert!(
+        text.contains("updated content/cities/takasaki/measures/takasaki-01.md: page and index in"),
+        "no incremental update reported:\n{text}"
+    );
+    assert!(!text.contains("rebuilt"), "a full rebuild ran:\n{text}");
+
+    // A broken edit is reported with file and line, and the page stays as it was.
+    std::fs::write(&file, edited.replace("weight = 1", "weight = \"one\"")).unwrap();
+    wait_until("the broken edit is reported", || {
+        read_log().contains("content/cities/takasaki/measures/takasaki-01.md:3")
+    });
+    let (_, body) = get(port, page).unwrap();
+    assert!(body.contains("一般研修（改訂版）"));
+
+    // A template edit needs everything rebuilt.
+    let template = site.path().join("templates/measure.html");
+    let t = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&file, &edited).unwrap();
+    std::fs::write(&template, format!("{t}\n<!-- edited -->\n")).unwrap();
+    wait_until("a full rebuild after a template edit", || {
+        read_log().contains("rebuilt")
+    });
     drop(server);
 }

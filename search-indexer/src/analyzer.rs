@@ -492,6 +492,49 @@ pub(crate) fn analyze(text: &str) -> Vec<ATok> {
     out
 }
 
+/// [`analyze`] applied to the passages of `text` that hold Japanese (kana or kanji), with
+/// offsets into `text`; passages are separated by a position gap so phrases do not span them.
+pub(crate) fn analyze_japanese_runs(text: &str) -> Vec<ATok> {
+    let mut out: Vec<ATok> = Vec::new();
+    let mut next_pos = 0usize;
+    for (start, run) in japanese_runs(text) {
+        for mut t in analyze(run) {
+            t.pos += next_pos;
+            t.from += start;
+            t.to += start;
+            out.push(t);
+        }
+        next_pos = out.last().map_or(next_pos, |t| t.pos + 2);
+    }
+    out
+}
+
+/// Maximal runs of `text` without ASCII letters or line breaks that contain a kana or kanji:
+/// `(byte offset, run)`.
+fn japanese_runs(text: &str) -> Vec<(usize, &str)> {
+    let is_japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}' | '\u{2E80}'..='\u{2FDF}');
+    let breaks = |c: char| c.is_ascii_alphabetic() || c == '\n';
+    let mut runs = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut has_japanese = false;
+    for (i, c) in text.char_indices() {
+        if breaks(c) {
+            if let (Some(s), true) = (start, has_japanese) {
+                runs.push((s, &text[s..i]));
+            }
+            start = None;
+            has_japanese = false;
+        } else {
+            start.get_or_insert(i);
+            has_japanese |= is_japanese(c);
+        }
+    }
+    if let (Some(s), true) = (start, has_japanese) {
+        runs.push((s, &text[s..]));
+    }
+    runs
+}
+
 /// Analyzed terms of `text`, as indexed (units, stacked variant parts, joined compounds), in
 /// position order.
 pub fn japanese_tokens(text: &str) -> Vec<String> {
@@ -740,6 +783,21 @@ mod tests {
         }
         let long = "人材育成".repeat(5000);
         assert!(!analyze(&long).is_empty());
+    }
+
+    #[test]
+    fn japanese_runs_of_english_text_keep_their_offsets() {
+        let text = "The plan (人材育成基本方針) covers 1on1 and 人財確保.";
+        let toks = analyze_japanese_runs(text);
+        let j = toks.iter().find(|t| t.text == "人材育成基本方針").unwrap();
+        assert_eq!(&text[j.from..j.to], "人材育成基本方針");
+        let k = toks
+            .iter()
+            .find(|t| t.text == "人材" && t.from > j.to)
+            .unwrap();
+        assert_eq!(&text[k.from..k.to], "人財");
+        assert!(toks.iter().all(|t| !t.text.contains("plan")));
+        assert!(analyze_japanese_runs("English only.").is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
+use std::borrow::Borrow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
@@ -116,8 +117,15 @@ fn to_tantivy(doc: &Document, f: &Fields) -> (TantivyDocument, Vec<ATok>, Vec<AT
     d.add_text(f.body, &doc.body);
     // The Japanese analyzer runs over every page (Japanese terms inside English pages work);
     // English pages are also analyzed in English.
-    let title = analyzer::analyze(&doc.title);
-    let body = analyzer::analyze(&doc.body);
+    // English pages: only their Japanese passages go through the Japanese analyzer (their
+    // English words are in the English fields), which saves a third of the analysis.
+    let analyze = if doc.lang == "en" {
+        analyzer::analyze_japanese_runs
+    } else {
+        analyzer::analyze
+    };
+    let title = analyze(&doc.title);
+    let body = analyze(&doc.body);
     d.add_pre_tokenized_text(f.title_ja, pre_tokenized(&doc.title, &title));
     d.add_pre_tokenized_text(f.body_ja, pre_tokenized(&doc.body, &body));
     if doc.lang == "en" {
@@ -167,7 +175,19 @@ fn is_similar_candidate(doc: &Document) -> bool {
     doc.kind == "measure" && doc.lang == "ja"
 }
 
-fn build(docs: &[Document], dir: &Path, opts: &IndexOptions<'_>) -> Result<SimilarByDoc> {
+/// What the indexing pass keeps of a Japanese measure for the similar-measure step.
+struct Kept {
+    doc: usize,
+    city: String,
+    themes: Vec<String>,
+    terms: TermCounts,
+}
+
+fn build<D, I>(docs: I, dir: &Path, opts: &IndexOptions<'_>) -> Result<SimilarByDoc>
+where
+    D: Borrow<Document> + Send,
+    I: IndexedParallelIterator<Item = D>,
+{
     let index = Index::create_in_dir(dir, schema()).context("creating the index")?;
     register_tokenizers(&index);
     let f = fields(&index.schema())?;
@@ -179,11 +199,14 @@ fn build(docs: &[Document], dir: &Path, opts: &IndexOptions<'_>) -> Result<Simil
         .writer_with_num_threads::<TantivyDocument>(threads, 64_000_000 * threads)
         .context("opening the index writer")?;
     // Analysis runs on rayon's threads, which hand finished documents to tantivy's writer
-    // threads; the Japanese measures' terms are kept for the similar-measure step.
+    // threads; each document is dropped once indexed. Only the Japanese measures' terms are
+    // kept, for the similar-measure step.
     let want_similar = opts.similar.is_some();
-    let counts: Vec<Option<TermCounts>> = docs
-        .par_iter()
-        .map(|doc| -> Result<Option<TermCounts>> {
+    let started = std::time::Instant::now();
+    let kept: Vec<Option<Kept>> = docs
+        .enumerate()
+        .map(|(i, doc)| -> Result<Option<Kept>> {
+            let doc = doc.borrow();
             let (d, title, body) = to_tantivy(doc, &f);
             writer
                 .add_document(d)
@@ -191,35 +214,55 @@ fn build(docs: &[Document], dir: &Path, opts: &IndexOptions<'_>) -> Result<Simil
             if let Some(p) = opts.progress {
                 p.fetch_add(1, Ordering::Relaxed);
             }
-            Ok((want_similar && is_similar_candidate(doc))
-                .then(|| TermCounts::from_tokens(&title, &body)))
+            Ok((want_similar && is_similar_candidate(doc)).then(|| Kept {
+                doc: i,
+                city: doc.city.clone().unwrap_or_default(),
+                themes: doc.themes.clone(),
+                terms: TermCounts::from_tokens(&title, &body),
+            }))
         })
         .collect::<Result<_>>()?;
+    let t = std::time::Instant::now();
     let mut writer = writer;
     writer.commit().context("committing the index")?;
+    let t_commit = t.elapsed();
     writer
         .wait_merging_threads()
         .context("finishing index merges")?;
+    if std::env::var_os("KB_TIMINGS").is_some() {
+        eprintln!(
+            "    analyze + add: {} ms, commit {} ms, merges {} ms",
+            (t - started).as_millis(),
+            t_commit.as_millis(),
+            (t.elapsed() - t_commit).as_millis()
+        );
+    }
     let Some(sim) = opts.similar else {
         return Ok(Vec::new());
     };
-    let mut ids = Vec::new();
-    let mut candidates = Vec::new();
-    for (i, c) in counts.into_iter().enumerate() {
-        if let Some(terms) = c {
-            ids.push(i);
-            candidates.push(Candidate {
-                city: docs[i].city.as_deref().unwrap_or(""),
-                themes: &docs[i].themes,
-                terms,
-            });
-        }
-    }
+    let kept: Vec<Kept> = kept.into_iter().flatten().collect();
+    let candidates: Vec<Candidate<'_>> = kept
+        .iter()
+        .map(|k| Candidate {
+            city: &k.city,
+            themes: &k.themes,
+            terms: &k.terms,
+        })
+        .collect();
+    let t = std::time::Instant::now();
     let found = most_similar(&candidates, sim.per_city, sim.max_total);
+    if std::env::var_os("KB_TIMINGS").is_some() {
+        eprintln!("    similar: {} ms", t.elapsed().as_millis());
+    }
     Ok(found
         .into_iter()
         .enumerate()
-        .map(|(k, list)| (ids[k], list.into_iter().map(|(o, s)| (ids[o], s)).collect()))
+        .map(|(k, list)| {
+            (
+                kept[k].doc,
+                list.into_iter().map(|(o, s)| (kept[o].doc, s)).collect(),
+            )
+        })
         .collect())
 }
 
@@ -248,15 +291,41 @@ fn unique_sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
 /// Builds the index for `docs` in a temporary sibling of `index_dir`, then replaces
 /// `index_dir` with it. On any error before the swap, the previous index is untouched.
 pub fn write_index(docs: &[Document], index_dir: &Path) -> Result<IndexStats> {
+    let docs: Vec<&Document> = docs.iter().collect();
     write_index_with(docs, index_dir, &IndexOptions::default()).map(|(stats, _)| stats)
 }
 
 /// [`write_index`], with similar measures computed from the same analysis and progress counted.
-pub fn write_index_with(
-    docs: &[Document],
+pub fn write_index_with<D: Borrow<Document> + Send>(
+    docs: Vec<D>,
     index_dir: &Path,
     opts: &IndexOptions<'_>,
 ) -> Result<(IndexStats, SimilarByDoc)> {
+    let n = docs.len();
+    write_index_parallel(docs.into_par_iter(), n, index_dir, opts)
+}
+
+/// [`write_index_with`] over documents made on demand: `make(i)` for `i` in `0..n`, called on
+/// the indexing threads, so that the documents never all exist at once.
+pub fn write_index_from(
+    n: usize,
+    make: &(dyn Fn(usize) -> Document + Sync),
+    index_dir: &Path,
+    opts: &IndexOptions<'_>,
+) -> Result<(IndexStats, SimilarByDoc)> {
+    write_index_parallel((0..n).into_par_iter().map(make), n, index_dir, opts)
+}
+
+fn write_index_parallel<D, I>(
+    docs: I,
+    documents: usize,
+    index_dir: &Path,
+    opts: &IndexOptions<'_>,
+) -> Result<(IndexStats, SimilarByDoc)>
+where
+    D: Borrow<Document> + Send,
+    I: IndexedParallelIterator<Item = D>,
+{
     analyzer::ensure_dictionary()?;
     let name = index_dir
         .file_name()
@@ -300,11 +369,44 @@ pub fn write_index_with(
         let _ = std::fs::remove_dir_all(&new_dir);
         return Err(e).with_context(|| format!("installing {}", index_dir.display()));
     }
-    Ok((
-        IndexStats {
-            documents: docs.len(),
-            bytes,
-        },
-        similar,
-    ))
+    Ok((IndexStats { documents, bytes }, similar))
+}
+
+/// Replaces single documents of an existing index in place, for `kb serve`'s incremental
+/// updates: one small segment per commit, merged by tantivy in the background.
+pub struct IndexUpdater {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    fields: Fields,
+}
+
+impl IndexUpdater {
+    /// Opens a writer on the index in `index_dir` (one at a time per index: tantivy locks it).
+    pub fn open(index_dir: &Path) -> Result<IndexUpdater> {
+        analyzer::ensure_dictionary()?;
+        let index = Index::open_in_dir(index_dir)
+            .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
+        register_tokenizers(&index);
+        let fields = fields(&index.schema())?;
+        let writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 32_000_000)
+            .context("opening the index writer")?;
+        Ok(IndexUpdater { writer, fields })
+    }
+
+    /// Replaces the document with `doc.url` (or adds it).
+    pub fn replace(&mut self, doc: &Document) -> Result<()> {
+        self.writer
+            .delete_term(tantivy::Term::from_field_text(self.fields.url, &doc.url));
+        let (d, _, _) = to_tantivy(doc, &self.fields);
+        self.writer
+            .add_document(d)
+            .with_context(|| format!("indexing {}", doc.url))?;
+        Ok(())
+    }
+
+    /// Makes the replacements durable and visible to readers that reload.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit().context("committing the index")?;
+        Ok(())
+    }
 }

@@ -34,7 +34,10 @@ pub mod similar;
 mod snippet;
 pub mod synonyms;
 
-pub use index::{write_index, write_index_with, IndexOptions, SimilarByDoc, SimilarOptions};
+pub use index::{
+    write_index, write_index_from, write_index_with, IndexOptions, IndexUpdater, SimilarByDoc,
+    SimilarOptions,
+};
 pub use search::SearchIndex;
 
 /// Longest accepted query, in characters.

@@ -180,6 +180,11 @@ impl SearchIndex {
         Ok(SearchIndex { reader, fields })
     }
 
+    /// Picks up what an [`crate::IndexUpdater`] committed since the index was opened.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().context("reloading the index")
+    }
+
     /// Number of documents in the index.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -14,9 +14,16 @@
 
 // The `kb` binary's own build (site + index) and its search documents, compiled in here so
 // that the benchmark measures exactly what `kb build` runs.
+// The same allocator as `kb`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(dead_code)]
 #[path = "../cli.rs"]
 mod cli;
+#[allow(dead_code)]
+#[path = "../live.rs"]
+mod live;
 #[allow(dead_code)]
 #[path = "../serve.rs"]
 mod serve;
@@ -65,6 +72,7 @@ const QUERIES: &[&str] = &[
 const STEPS: &[&str] = &["site", "full", "rebuild", "incremental", "index", "query"];
 
 fn main() {
+    cli::tune_allocator();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("__child") {
         child(&args[1..])
@@ -189,15 +197,20 @@ fn run(args: &[String]) -> Result<()> {
             )?;
         }
         if wanted("incremental") {
-            // One measure file edited, then a full `kb build` again (there is no incremental mode).
+            // `kb serve`'s incremental path, in one process: a full build, then one measure file
+            // edited R times and applied (page + index visible, then every dependent file).
             let edited = first_measure(&root.join("content/cities"))?;
-            let before = std::fs::read_to_string(&edited)?;
-            std::fs::write(&edited, format!("{before}\n追記。\n"))?;
+            let reps = o.reps.to_string();
             r["incremental"] = step(
-                "site + index after a one-file edit",
-                &["full", &root_s, &out_s],
+                "one-file edit applied incrementally (kb serve)",
+                &[
+                    "incremental",
+                    &root_s,
+                    &out_s,
+                    &edited.to_string_lossy(),
+                    &reps,
+                ],
             )?;
-            std::fs::write(&edited, before)?;
         }
         if wanted("index") {
             r["index"] = step(
@@ -414,10 +427,7 @@ struct Timing {
     written: f64,
 }
 impl kb_site::BuildHooks for Timing {
-    fn prepare(
-        &mut self,
-        _site: &kb_site::Site,
-    ) -> Result<std::collections::HashMap<String, Vec<kb_site::SimilarPage>>> {
+    fn prepare(&mut self, _site: &kb_site::Site) -> Result<kb_site::SimilarMap> {
         self.loaded = self.start.elapsed().as_secs_f64();
         Ok(Default::default())
     }
@@ -465,6 +475,12 @@ fn child(args: &[String]) -> Result<()> {
             })
         }
         "index" => index_phases(Path::new(arg(1)?))?,
+        "incremental" => incremental(
+            Path::new(arg(1)?),
+            Path::new(arg(2)?),
+            Path::new(arg(3)?),
+            arg(4)?.parse()?,
+        )?,
         "query" => queries(Path::new(arg(1)?), arg(2)?.parse()?)?,
         other => bail!("unknown child {other}"),
     };
@@ -480,73 +496,114 @@ fn index_phases(root: &Path) -> Result<Value> {
     let site = kb_site::Site::load(root).map_err(|e| anyhow::anyhow!("{e}"))?;
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let docs = serve::documents(&site);
+    let docs: Vec<search_indexer::Document> = serve::indexed_entries(&site)
+        .into_iter()
+        .map(|i| {
+            let e = &site.entries[i];
+            serve::document(e, site.rendered(e).text)
+        })
+        .collect();
+    drop(site);
     let documents = t.elapsed().as_secs_f64();
-    let ja: Vec<String> = docs
-        .iter()
-        .filter(|d| d.lang == "ja")
-        .map(|d| format!("{}\n{}", d.title, d.body))
-        .collect();
-    let chars: usize = ja.iter().map(|s| s.chars().count()).sum();
-    let t = Instant::now();
-    let raw: usize = ja
-        .iter()
-        .map(|s| search_indexer::analyzer::raw_segment(s).len())
-        .sum();
-    let raw_s = t.elapsed().as_secs_f64();
-    // write_index feeds every page (English ones too) through the Japanese analyzer: the
-    // same baseline over all of that text.
-    let all_text: Vec<String> = docs
+    let texts: Vec<String> = docs
         .iter()
         .map(|d| format!("{}\n{}", d.title, d.body))
         .collect();
-    let t = Instant::now();
-    let raw_all: usize = all_text
+    let chars: usize = texts.iter().map(|s| s.chars().count()).sum();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    // Raw lindera segmentation of the same text (every page, both languages): on one thread,
+    // and on all cores the way the indexer runs (rayon), for a like-for-like ratio.
+    let (raw_cpu0, t) = (cpu_s(), Instant::now());
+    let raw: usize = texts
         .iter()
         .map(|s| search_indexer::analyzer::raw_segment(s).len())
         .sum();
-    let raw_all_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let analyzed: usize = ja
-        .iter()
-        .map(|s| search_indexer::analyzer::japanese_tokens(s).len())
-        .sum();
-    let analyzed_s = t.elapsed().as_secs_f64();
+    let raw_1t_s = t.elapsed().as_secs_f64();
+    let raw_1t_cpu = cpu_s() - raw_cpu0;
+    let (raw_cpu0, t) = (cpu_s(), Instant::now());
+    let raw_par: usize = {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .map(|s| search_indexer::analyzer::raw_segment(s).len())
+            .sum()
+    };
+    let raw_par_s = t.elapsed().as_secs_f64();
+    let raw_par_cpu = cpu_s() - raw_cpu0;
+    assert_eq!(raw, raw_par);
+    drop(texts);
     let dir = root.join("bench-index");
     let _ = std::fs::remove_dir_all(&dir);
-    let t = Instant::now();
-    let stats = search_indexer::write_index(&docs, &dir)?;
+    let n_docs = docs.len();
+    let (cpu0, t) = (cpu_s(), Instant::now());
+    let opts = search_indexer::IndexOptions {
+        similar: Some(search_indexer::SimilarOptions {
+            per_city: 2,
+            max_total: 8,
+        }),
+        progress: None,
+    };
+    let (stats, similar) = search_indexer::write_index_with(docs, &dir, &opts)?;
     let write_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let index = search_indexer::SearchIndex::open(&dir)?;
-    // `kb build` asks for the similar measures of every measure page; timed on an evenly
-    // spread sample of at most 300 of them and extrapolated.
-    let all: Vec<&str> = site
-        .entries
-        .iter()
-        .filter(|e| matches!(e.kind, kb_site::content::Kind::Measure(_)))
-        .map(|e| e.url.as_str())
-        .collect();
-    let stride = all.len().div_ceil(300).max(1);
-    let mut sampled = 0usize;
-    for url in all.iter().step_by(stride) {
-        index.similar(url, 2)?;
-        sampled += 1;
-    }
-    let per_call = t.elapsed().as_secs_f64() / sampled.max(1) as f64;
-    let measures = all.len();
-    let similar_s = per_call * measures as f64;
-    drop(index);
+    let write_cpu = cpu_s() - cpu0;
     Ok(json!({
-        "load_s": load, "documents_s": documents, "docs": docs.len(), "ja_docs": ja.len(),
-        "ja_chars": chars, "raw_segment_s": raw_s, "raw_tokens": raw,
-        "japanese_tokens_s": analyzed_s, "analyzed_tokens": analyzed,
-        "analyzer_vs_raw": analyzed_s / raw_s, "write_index_s": write_s,
-        "write_index_vs_raw": write_s / raw_s,
-        "raw_segment_all_docs_s": raw_all_s, "raw_tokens_all_docs": raw_all,
-        "write_index_vs_raw_all_docs": write_s / raw_all_s, "index_bytes": stats.bytes,
-        "similar_est_s": similar_s, "similar_calls": measures, "similar_sampled": sampled,
-        "similar_ms_per_call": per_call * 1000.0,
+        "load_s": load, "documents_s": documents, "docs": n_docs,
+        "chars": chars, "bytes": bytes, "raw_tokens": raw,
+        "raw_segment_1thread_s": raw_1t_s, "raw_segment_1thread_cpu_s": raw_1t_cpu,
+        "raw_segment_parallel_s": raw_par_s, "raw_segment_parallel_cpu_s": raw_par_cpu,
+        "index_and_similar_s": write_s, "index_and_similar_cpu_s": write_cpu,
+        "wall_ratio_vs_parallel_raw": write_s / raw_par_s,
+        "cpu_ratio_vs_raw": write_cpu / raw_par_cpu,
+        "similar_measures": similar.len(),
+        "mb_per_s": bytes as f64 / write_s / 1e6,
+        "index_bytes": stats.bytes, "peak_kib": peak_kib(),
+    }))
+}
+
+/// A full build, then `reps` edits of one measure file applied by `kb serve`'s incremental
+/// path; reports the latency until the page and its index document are in place ("visible")
+/// and until every dependent file is written ("complete").
+fn incremental(root: &Path, out: &Path, file: &Path, reps: usize) -> Result<Value> {
+    let t = Instant::now();
+    let report = cli::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let build_s = t.elapsed().as_secs_f64();
+    let index = search_indexer::SearchIndex::open(&cli::index_dir(out))?;
+    let mut live = live::Live::new(root, out, report);
+    let original = std::fs::read_to_string(file)?;
+    let (mut visible, mut complete) = (Vec::new(), Vec::new());
+    let mut files = 0;
+    for i in 0..reps.max(1) {
+        std::fs::write(file, format!("{original}\n追記{i}。\n"))?;
+        match live.apply(&[file.to_path_buf()], Some(&index))? {
+            live::Outcome::Updated(updates) => {
+                for u in updates {
+                    visible.push(u.visible.as_secs_f64() * 1000.0);
+                    complete.push(u.complete.as_secs_f64() * 1000.0);
+                    files = u.files;
+                }
+            }
+            live::Outcome::NeedsFullBuild => bail!("the edit was not applied incrementally"),
+        }
+    }
+    std::fs::write(file, original)?;
+    let word = format!("追記{}", reps.max(1) - 1);
+    let found = index
+        .search(&search_indexer::SearchRequest {
+            query: word.clone(),
+            ..Default::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .total;
+    if found == 0 {
+        bail!("the edited text ({word}) is not findable after the update");
+    }
+    visible.sort_by(f64::total_cmp);
+    complete.sort_by(f64::total_cmp);
+    let median = |v: &[f64]| v[v.len() / 2];
+    Ok(json!({
+        "full_build_s": build_s, "edits": visible.len(), "files_per_edit": files,
+        "visible_median_ms": median(&visible), "visible_max_ms": visible.last(),
+        "complete_median_ms": median(&complete), "complete_max_ms": complete.last(),
         "peak_kib": peak_kib(),
     }))
 }

@@ -152,14 +152,21 @@ pub fn load(root: &Path, config: &Config) -> (Vec<Entry>, Vec<Diagnostic>) {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
-    for path in files {
-        let rel = path.strip_prefix(&content).unwrap_or(&path);
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        if config.ignored_content.iter().any(|i| i == &rel_str) {
-            continue;
-        }
-        let shown = display_path(root, &path);
-        match load_file(&path, &shown, &rel_str) {
+    use rayon::prelude::*;
+    let results: Vec<Option<Result<Entry, Diagnostic>>> = files
+        .par_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(&content).unwrap_or(path);
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            if config.ignored_content.iter().any(|i| i == &rel_str) {
+                return None;
+            }
+            let shown = display_path(root, path);
+            Some(load_file(path, &shown, &rel_str))
+        })
+        .collect();
+    for result in results.into_iter().flatten() {
+        match result {
             Ok(entry) => entries.push(entry),
             Err(d) => problems.push(d),
         }
@@ -218,7 +225,8 @@ pub fn load_file(path: &Path, shown: &Path, rel: &str) -> Result<Entry, Diagnost
         frontmatter::parse::<PageFrontMatter>(shown, &split)?.into()
     };
     let kind = Kind::of(&key);
-    let data = typed_extra(shown, &split, &front, &kind)?;
+    let mut front = front;
+    let data = typed_extra(shown, &split, &mut front, &kind)?;
     let url = url_for(&key, &lang, front.slug.as_deref());
     Ok(Entry {
         key,
@@ -233,18 +241,20 @@ pub fn load_file(path: &Path, shown: &Path, rel: &str) -> Result<Entry, Diagnost
     })
 }
 
+/// The typed `[extra]` of the kinds the model defines. Their `front.extra` table is moved into
+/// the typed value (templates get `page.extra` from it), so the data is held once.
 fn typed_extra(
     shown: &Path,
     split: &SplitFile,
-    front: &FrontMatter,
+    front: &mut FrontMatter,
     kind: &Kind,
 ) -> Result<KindData, Diagnostic> {
     fn convert<T: serde::de::DeserializeOwned>(
         shown: &Path,
         split: &SplitFile,
-        extra: &toml::Table,
+        extra: &mut toml::Table,
     ) -> Result<T, Diagnostic> {
-        T::deserialize(toml::Value::Table(extra.clone())).map_err(|e| {
+        T::deserialize(toml::Value::Table(std::mem::take(extra))).map_err(|e| {
             let message = e.message().trim().to_string();
             // Pin the error to the line holding the offending key when serde names it.
             let needle = message
@@ -266,9 +276,9 @@ fn typed_extra(
         })
     }
     Ok(match kind {
-        Kind::City(_) => KindData::City(Box::new(convert(shown, split, &front.extra)?)),
-        Kind::Chapter(_) => KindData::Chapter(convert(shown, split, &front.extra)?),
-        Kind::Measure(_) => KindData::Measure(convert(shown, split, &front.extra)?),
+        Kind::City(_) => KindData::City(Box::new(convert(shown, split, &mut front.extra)?)),
+        Kind::Chapter(_) => KindData::Chapter(convert(shown, split, &mut front.extra)?),
+        Kind::Measure(_) => KindData::Measure(convert(shown, split, &mut front.extra)?),
         _ => KindData::None,
     })
 }

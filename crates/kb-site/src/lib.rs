@@ -67,6 +67,8 @@ impl From<anyhow::Error> for BuildError {
 /// What a successful build produced.
 pub struct BuildReport {
     pub site: Site,
+    /// The similar measures shown on the measure pages (kept for incremental updates).
+    pub similar: SimilarMap,
     pub output: PathBuf,
     pub files: usize,
     pub pages: usize,
@@ -76,28 +78,34 @@ pub struct BuildReport {
 pub fn check(root: &Path) -> Result<Site, Diagnostics> {
     let site = Site::load(root)?;
     // Templates are part of the site: a broken template is a check failure too.
-    render::Renderer::new(&site)?.render_all()?;
-    Ok(site)
+    match render::Renderer::new(&site)?.render_each(&|_, _| Ok(()), None) {
+        Ok(_) => Ok(site),
+        Err(BuildError::Content(d)) => Err(d),
+        Err(BuildError::Io(e)) => Err(Diagnostics(vec![Diagnostic::new(
+            "templates",
+            0,
+            format!("{e:#}"),
+        )])),
+    }
 }
 
-/// A page elsewhere that resembles a measure, as the search indexer found it.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A page elsewhere that resembles a measure, as the search indexer found it: its position in
+/// `Site::entries` (a number, not a copy of its URL and title: there can be a million of these).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct SimilarPage {
-    pub url: String,
-    pub title: String,
-    pub city: String,
+    pub entry: usize,
     pub score: f32,
 }
+
+/// Similar pages per measure, keyed by the measure's position in `Site::entries`.
+pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
 /// Steps of a build that other crates supply (the search index), kept out of this crate so
 /// that the site builder does not depend on the indexer.
 pub trait BuildHooks {
-    /// Runs after the site is loaded and validated, before rendering: returns, per measure URL,
+    /// Runs after the site is loaded and validated, before rendering: returns, per measure,
     /// similar measures of other cities to show on that page.
-    fn prepare(
-        &mut self,
-        _site: &Site,
-    ) -> anyhow::Result<std::collections::HashMap<String, Vec<SimilarPage>>> {
+    fn prepare(&mut self, _site: &Site) -> anyhow::Result<SimilarMap> {
         Ok(Default::default())
     }
     /// Runs when the whole site is written to the staging directory, just before it replaces
@@ -119,46 +127,68 @@ pub fn build(
     hooks: &mut dyn BuildHooks,
 ) -> Result<BuildReport, BuildError> {
     guard_output(root, output)?;
+    let timer = progress::PhaseTimer::from_env();
     let site = Site::load(root)?;
+    timer.mark("load");
     let similar = hooks.prepare(&site)?;
-    let renderer = render::Renderer::new(&site)?.with_similar(similar);
-    let pages = renderer.render_all()?;
-    let page_count = pages.len();
-    let mut files = pages;
+    timer.mark("prepare (index)");
+    let renderer = render::Renderer::new(&site)?.with_similar(&similar);
+    // Pages are written into the staging directory as they are rendered (in parallel).
+    let staging = output::Staging::new(output)?;
+    let progress = progress::Progress::start("rendering", renderer.job_count());
+    let page_count = renderer.render_each(
+        &|path: &str, contents: &[u8]| staging.write(path, contents),
+        Some(progress.counter()),
+    )?;
+    progress.finish();
+    drop(renderer);
+    timer.mark("render + write");
+    let mut files = Vec::new();
     if site.config.compile_sass {
         files.extend(assets::compile_sass(root)?);
     }
     files.extend(assets::static_files(root)?);
-    files.push(render::OutputFile {
-        path: "data/measures.json".into(),
-        contents: serde_json::to_vec_pretty(&data::measures(&site)).map_err(anyhow::Error::from)?,
-    });
-    files.push(render::OutputFile {
-        path: "data/kpis.json".into(),
-        contents: serde_json::to_vec_pretty(&data::kpis(&site)).map_err(anyhow::Error::from)?,
-    });
-    files.push(render::OutputFile {
-        path: "data/measures.csv".into(),
-        contents: exports::measures_csv(&site, None),
-    });
-    for theme in site.config.theme_slugs() {
-        files.push(render::OutputFile {
-            path: format!("data/themes/{theme}.csv"),
-            contents: exports::measures_csv(&site, Some(theme)),
-        });
-    }
-    let staging = output::Staging::new(output)?;
+    files.extend(data_files(&site)?);
     for f in &files {
         staging.write(&f.path, &f.contents)?;
     }
+    timer.mark("data files");
     hooks.before_commit(&site, staging.path())?;
     staging.commit()?;
+    timer.mark("commit");
     Ok(BuildReport {
         site,
+        similar,
         output: output.to_path_buf(),
-        files: files.len(),
+        files: page_count + files.len(),
         pages: page_count,
     })
+}
+
+/// The data downloads: `data/measures.json`, `data/kpis.json`, `data/measures.csv` and one CSV
+/// per theme.
+pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
+    let mut files = vec![
+        render::OutputFile {
+            path: "data/measures.json".into(),
+            contents: serde_json::to_vec_pretty(&data::measures(site))?,
+        },
+        render::OutputFile {
+            path: "data/kpis.json".into(),
+            contents: serde_json::to_vec_pretty(&data::kpis(site))?,
+        },
+        render::OutputFile {
+            path: "data/measures.csv".into(),
+            contents: exports::measures_csv(site, None),
+        },
+    ];
+    for theme in site.config.theme_slugs() {
+        files.push(render::OutputFile {
+            path: format!("data/themes/{theme}.csv"),
+            contents: exports::measures_csv(site, Some(theme)),
+        });
+    }
+    Ok(files)
 }
 
 /// Refuses an output directory that would swallow the sources (the root itself or a parent).

@@ -99,6 +99,46 @@ fn paint(label: &str, total: usize, count: &AtomicUsize, done: &AtomicBool) {
     }
 }
 
+/// Phase timings of a build on standard error, when `KB_TIMINGS` is set (for profiling).
+pub struct PhaseTimer {
+    last: Option<std::cell::Cell<Instant>>,
+}
+
+impl PhaseTimer {
+    pub fn from_env() -> PhaseTimer {
+        PhaseTimer {
+            last: std::env::var_os("KB_TIMINGS").map(|_| std::cell::Cell::new(Instant::now())),
+        }
+    }
+
+    /// Prints the time since the previous mark under `phase`.
+    pub fn mark(&self, phase: &str) {
+        if let Some(last) = &self.last {
+            let now = Instant::now();
+            eprintln!(
+                "{phase}: {} ms (RSS {} MiB, peak {} MiB)",
+                (now - last.get()).as_millis(),
+                proc_status_kib("VmRSS:") / 1024,
+                proc_status_kib("VmHWM:") / 1024
+            );
+            last.set(now);
+        }
+    }
+}
+
+/// A `kB` figure of `/proc/self/status` (0 where there is none).
+fn proc_status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// `230000` → `230,000`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

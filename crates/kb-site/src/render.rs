@@ -2,15 +2,17 @@
 //! `current_url`, `get_url()`, `trans()`), and the list of output files every page produces.
 
 use crate::charts;
-use crate::content::{Entry, Kind};
+use crate::content::{Entry, Kind, KindData};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{sort_pages, Site};
+use crate::site::Site;
 use crate::views::{self, lang_prefix, link};
 use minijinja::{Environment, Error as JinjaError, ErrorKind, Value as JValue};
+use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One file of the rendered site: a path below the output directory and its bytes.
 pub struct OutputFile {
@@ -21,7 +23,20 @@ pub struct OutputFile {
 pub struct Renderer<'a> {
     site: &'a Site,
     env: Environment<'static>,
-    similar: HashMap<String, Vec<crate::SimilarPage>>,
+    similar: Option<&'a crate::SimilarMap>,
+    /// Parts of the context shared by many pages, converted to template values once (minijinja
+    /// values are reference-counted, so a page gets them for the price of a pointer copy):
+    /// the navigation per language, and each city's view per (city, language).
+    nav: HashMap<String, OnceLock<JValue>>,
+    city_summaries: HashMap<(String, String), OnceLock<JValue>>,
+}
+
+/// One unit of rendering work.
+enum Job<'e> {
+    Entry(&'e Entry),
+    ThemeList(&'static str),
+    Theme(&'e str, &'static str),
+    NotFound,
 }
 
 impl<'a> Renderer<'a> {
@@ -83,20 +98,31 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostics(problems));
         }
         register_functions(&mut env, site);
+        let nav = ["ja", "en"]
+            .into_iter()
+            .map(|l| (l.to_string(), OnceLock::new()))
+            .collect();
+        let city_summaries = site
+            .cities()
+            .into_iter()
+            .flat_map(|c| ["ja", "en"].map(|l| ((c.to_string(), l.to_string()), OnceLock::new())))
+            .collect();
         Ok(Renderer {
             site,
             env,
-            similar: HashMap::new(),
+            similar: None,
+            nav,
+            city_summaries,
         })
     }
 
-    /// Similar measures of other cities, per measure URL, shown on each measure page.
-    pub fn with_similar(mut self, similar: HashMap<String, Vec<crate::SimilarPage>>) -> Self {
-        self.similar = similar;
+    /// Similar measures of other cities, per measure, shown on each measure page.
+    pub fn with_similar(mut self, similar: &'a crate::SimilarMap) -> Self {
+        self.similar = Some(similar);
         self
     }
 
-    fn render(&self, template: &str, ctx: Value, origin: &Path) -> Result<String, Diagnostic> {
+    fn render(&self, template: &str, ctx: Context, origin: &Path) -> Result<String, Diagnostic> {
         let tmpl = self.env.get_template(template).map_err(|e| {
             Diagnostic::new(
                 origin,
@@ -107,7 +133,7 @@ impl<'a> Renderer<'a> {
                 ),
             )
         })?;
-        tmpl.render(JValue::from_serialize(&ctx)).map_err(|e| {
+        tmpl.render(ctx.into_value()).map_err(|e| {
             let shown = Path::new("templates").join(e.name().unwrap_or(template));
             let mut d = template_diagnostic(&shown, &e);
             d.message = format!("{} (rendering {})", d.message, origin.display());
@@ -115,60 +141,233 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Renders every page, section, theme page and the 404 page in both languages.
+    /// Renders every page, section, theme page and the 404 page in both languages, and keeps
+    /// them in memory (for `kb check` and tests; a build streams them with [`Self::render_each`]).
     pub fn render_all(&self) -> Result<Vec<OutputFile>, Diagnostics> {
-        let mut out = Vec::new();
-        let mut problems = Vec::new();
-        let mut emit = |path: String, result: Result<String, Diagnostic>| match result {
-            Ok(html) => out.push(OutputFile {
-                path,
-                contents: html.into_bytes(),
-            }),
-            Err(d) => problems.push(d),
-        };
+        let out = Mutex::new(Vec::new());
+        let result = self.render_each(
+            &|path: &str, contents: &[u8]| {
+                out.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(OutputFile {
+                        path: path.to_string(),
+                        contents: contents.to_vec(),
+                    });
+                Ok(())
+            },
+            None,
+        );
+        match result {
+            Ok(_) => {
+                let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                Ok(files)
+            }
+            Err(crate::BuildError::Content(d)) => Err(d),
+            Err(crate::BuildError::Io(e)) => Err(Diagnostics(vec![Diagnostic::new(
+                "templates",
+                0,
+                format!("{e:#}"),
+            )])),
+        }
+    }
+
+    /// Renders everything in parallel and hands each finished file to `sink` (called from
+    /// several threads) as soon as it is rendered, so the site is never held in memory whole.
+    /// Returns the number of files; `progress` counts them as they go.
+    pub fn render_each(
+        &self,
+        sink: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
+        progress: Option<&AtomicUsize>,
+    ) -> Result<usize, crate::BuildError> {
+        let mut jobs: Vec<Job<'_>> = Vec::new();
         for entry in &self.site.entries {
             if entry.is_section && self.site.config.taxonomies.is_empty() {
                 continue;
             }
-            let template = entry
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| default_template(&entry.kind).to_string());
-            let ctx = self.entry_context(entry);
-            emit(
-                index_path(&entry.url),
-                self.render(&template, ctx, &entry.file),
-            );
-            for alias in &entry.front.aliases {
-                let target = crate::validate::normalise_alias(alias, &entry.lang);
-                emit(index_path(&target), Ok(redirect_page(&entry.url)));
-            }
+            jobs.push(Job::Entry(entry));
         }
         for lang in ["ja", "en"] {
-            let ctx = self.themes_list_context(lang);
-            emit(
-                index_path(&format!("{}/themes/", lang_prefix(lang))),
-                self.render("themes/list.html", ctx, Path::new("config.toml")),
-            );
+            jobs.push(Job::ThemeList(lang));
             for slug in self.site.config.theme_slugs() {
-                let ctx = self.theme_context(slug, lang);
-                emit(
-                    index_path(&views::theme_url(slug, lang)),
-                    self.render("themes/single.html", ctx, Path::new("config.toml")),
-                );
+                jobs.push(Job::Theme(slug, lang));
             }
         }
-        let ctx = self.base_context("ja", "/404.html", vec![], vec![]);
-        emit(
-            "404.html".into(),
-            self.render("404.html", ctx, Path::new("templates/404.html")),
-        );
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Diagnostics(problems))
+        jobs.push(Job::NotFound);
+        self.render_jobs(&jobs, sink, progress)
+    }
+
+    /// Renders the given pages, and the theme pages of the given themes in the given
+    /// languages (the pages an incremental update changes), handing each file to `sink`.
+    pub fn render_selected(
+        &self,
+        entries: &[&Entry],
+        themes: &[(&str, &'static str)],
+        sink: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
+    ) -> Result<usize, crate::BuildError> {
+        let mut jobs: Vec<Job<'_>> = entries.iter().map(|e| Job::Entry(e)).collect();
+        jobs.extend(themes.iter().map(|&(slug, lang)| Job::Theme(slug, lang)));
+        self.render_jobs(&jobs, sink, None)
+    }
+
+    fn render_jobs(
+        &self,
+        jobs: &[Job<'_>],
+        sink: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
+        progress: Option<&AtomicUsize>,
+    ) -> Result<usize, crate::BuildError> {
+        let problems = Mutex::new(Vec::new());
+        let io_error = Mutex::new(None);
+        let count = AtomicUsize::new(0);
+        let emit = |path: String, result: Result<String, Diagnostic>| match result {
+            Ok(html) => {
+                if let Err(e) = sink(&path, html.as_bytes()) {
+                    io_error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
+                }
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(d) => problems.lock().unwrap_or_else(|e| e.into_inner()).push(d),
+        };
+        jobs.par_iter().for_each(|job| {
+            match *job {
+                Job::Entry(entry) => {
+                    let template = entry
+                        .front
+                        .template
+                        .clone()
+                        .unwrap_or_else(|| default_template(&entry.kind).to_string());
+                    let ctx = self.entry_context(entry);
+                    emit(
+                        index_path(&entry.url),
+                        self.render(&template, ctx, &entry.file),
+                    );
+                    for alias in &entry.front.aliases {
+                        let target = crate::validate::normalise_alias(alias, &entry.lang);
+                        emit(index_path(&target), Ok(redirect_page(&entry.url)));
+                    }
+                }
+                Job::ThemeList(lang) => {
+                    let ctx = self.themes_list_context(lang);
+                    emit(
+                        index_path(&format!("{}/themes/", lang_prefix(lang))),
+                        self.render("themes/list.html", ctx, Path::new("config.toml")),
+                    );
+                }
+                Job::Theme(slug, lang) => {
+                    let ctx = self.theme_context(slug, lang);
+                    emit(
+                        index_path(&views::theme_url(slug, lang)),
+                        self.render("themes/single.html", ctx, Path::new("config.toml")),
+                    );
+                }
+                Job::NotFound => {
+                    let ctx = self.base_context("ja", "/404.html", vec![], vec![]);
+                    emit(
+                        "404.html".into(),
+                        self.render("404.html", ctx, Path::new("templates/404.html")),
+                    );
+                }
+            }
+            if let Some(p) = progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !problems.is_empty() {
+            return Err(crate::BuildError::Content(Diagnostics::sorted(problems)));
         }
+        if let Some(e) = io_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(crate::BuildError::Io(e));
+        }
+        Ok(count.into_inner())
+    }
+
+    /// How many rendering jobs [`Self::render_each`] runs (for a progress display).
+    pub fn job_count(&self) -> usize {
+        let entries = self
+            .site
+            .entries
+            .iter()
+            .filter(|e| !(e.is_section && self.site.config.taxonomies.is_empty()))
+            .count();
+        entries + 2 * (1 + self.site.config.theme_slugs().count()) + 1
+    }
+
+    /// The navigation of every page in `lang` (cities and themes), built once per language.
+    fn nav(&self, lang: &str) -> JValue {
+        let Some(cell) = self.nav.get(lang) else {
+            return JValue::from(());
+        };
+        cell.get_or_init(|| {
+            let site = self.site;
+            let cities: Vec<Value> = site
+                .cities()
+                .into_iter()
+                .map(|c| json!({ "slug": c, "title": site.city_name(c, lang), "url": format!("{}/cities/{c}/", lang_prefix(lang)) }))
+                .collect();
+            let themes: Vec<Value> = site
+                .config
+                .theme_slugs()
+                .map(|s| views::theme_ref(site, s, lang))
+                .collect();
+            JValue::from_serialize(json!({
+                "home": if lang == "en" { "/en/" } else { "/" },
+                "cities_url": format!("{}/cities/", lang_prefix(lang)),
+                "themes_url": format!("{}/themes/", lang_prefix(lang)),
+                "search_url": format!("{}/search/", lang_prefix(lang)),
+                "kpis_url": format!("{}/kpis/", lang_prefix(lang)),
+                "compare_url": format!("{}/compare/", lang_prefix(lang)),
+                "cities": cities,
+                "themes": themes,
+            }))
+        })
+        .clone()
+    }
+
+    /// A city's summary in `lang` (see [`views::city_summary`]), built once and shared by all
+    /// of the city's pages and the city lists.
+    fn city_summary(&self, city: &str, lang: &str) -> JValue {
+        match self
+            .city_summaries
+            .get(&(city.to_string(), lang.to_string()))
+        {
+            Some(cell) => cell
+                .get_or_init(|| JValue::from_serialize(views::city_summary(self.site, city, lang)))
+                .clone(),
+            None => JValue::from_serialize(views::city_summary(self.site, city, lang)),
+        }
+    }
+
+    /// Every city's summary in `lang`.
+    fn all_city_summaries(&self, lang: &str) -> JValue {
+        JValue::from(
+            self.site
+                .cities()
+                .into_iter()
+                .map(|c| self.city_summary(c, lang))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Every city's summary with its frameworks and training systems (the compare page).
+    fn all_cities_with_tables(&self, lang: &str) -> JValue {
+        use rayon::prelude::*;
+        let views: Vec<Value> = self
+            .site
+            .cities()
+            .into_par_iter()
+            .map(|c| {
+                let mut v = views::city_summary(self.site, c, lang);
+                let (frameworks, training) = views::city_tables(self.site, c, lang);
+                v["frameworks"] = frameworks;
+                v["training"] = training;
+                v
+            })
+            .collect();
+        JValue::from_serialize(views)
     }
 
     fn base_context(
@@ -177,19 +376,9 @@ impl<'a> Renderer<'a> {
         url: &str,
         alternates: Vec<Value>,
         breadcrumbs: Vec<Value>,
-    ) -> Value {
-        let site = self.site;
-        let config = &site.config;
-        let cities: Vec<Value> = site
-            .cities()
-            .into_iter()
-            .map(|c| json!({ "slug": c, "title": site.city_name(c, lang), "url": format!("{}/cities/{c}/", lang_prefix(lang)) }))
-            .collect();
-        let themes: Vec<Value> = config
-            .theme_slugs()
-            .map(|s| views::theme_ref(site, s, lang))
-            .collect();
-        json!({
+    ) -> Context {
+        let config = &self.site.config;
+        let mut ctx = Context::new(json!({
             "config": {
                 "base_url": config.base_url,
                 "title": config.title(lang),
@@ -203,17 +392,9 @@ impl<'a> Renderer<'a> {
             "current_path": url,
             "alternates": alternates,
             "breadcrumbs": breadcrumbs,
-            "nav": {
-                "home": if lang == "en" { "/en/" } else { "/" },
-                "cities_url": format!("{}/cities/", lang_prefix(lang)),
-                "themes_url": format!("{}/themes/", lang_prefix(lang)),
-                "search_url": format!("{}/search/", lang_prefix(lang)),
-                "kpis_url": format!("{}/kpis/", lang_prefix(lang)),
-                "compare_url": format!("{}/compare/", lang_prefix(lang)),
-                "cities": cities,
-                "themes": themes,
-            },
-        })
+        }));
+        ctx.shared("nav", self.nav(lang));
+        ctx
     }
 
     fn alternates(&self, entry: &Entry) -> Vec<Value> {
@@ -248,7 +429,7 @@ impl<'a> Renderer<'a> {
         crumbs
     }
 
-    fn entry_context(&self, entry: &Entry) -> Value {
+    fn entry_context(&self, entry: &Entry) -> Context {
         let site = self.site;
         let lang = entry.lang.as_str();
         let rendered = site.rendered(entry);
@@ -258,7 +439,14 @@ impl<'a> Renderer<'a> {
             self.alternates(entry),
             self.breadcrumbs(entry),
         );
-        let extra = serde_json::to_value(&entry.front.extra).unwrap_or(Value::Null);
+        // Zola's `page.extra`: the typed data of the kinds the model defines, else the table.
+        let extra = match &entry.data {
+            KindData::City(c) => serde_json::to_value(c),
+            KindData::Chapter(c) => serde_json::to_value(c),
+            KindData::Measure(m) => serde_json::to_value(m),
+            KindData::None => serde_json::to_value(&entry.front.extra),
+        }
+        .unwrap_or(Value::Null);
         let mut page = json!({
             "title": entry.title(),
             "description": entry.front.description,
@@ -281,7 +469,13 @@ impl<'a> Renderer<'a> {
             page["subsections"] = Value::Array(self.subsections(entry));
         }
         if let Some(city) = entry.kind.city() {
-            ctx["city"] = views::city_view(site, city, lang);
+            // The city page shows everything about its city; the pages inside it, a summary.
+            let view = if matches!(entry.kind, Kind::City(_)) {
+                JValue::from_serialize(views::city_view(site, city, lang))
+            } else {
+                self.city_summary(city, lang)
+            };
+            ctx.shared("city", view);
         }
         match &entry.kind {
             Kind::Measure(_) => {
@@ -296,7 +490,7 @@ impl<'a> Renderer<'a> {
                 page["measure"]["chapter"] = chapter.unwrap_or(Value::Null);
                 page["measure"]["path"] = json!(m.path);
                 page["measure"]["source_lines"] = json!(m.source_lines);
-                page["similar"] = self.similar_view(&entry.url, lang);
+                page["similar"] = self.similar_view(entry);
                 if lang == "en" {
                     if let Some(ja) = site.translation(entry) {
                         page["original"] = json!(site.rendered(ja).html);
@@ -312,12 +506,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             Kind::Home | Kind::CityList => {
-                ctx["cities"] = Value::Array(
-                    site.cities()
-                        .into_iter()
-                        .map(|c| views::city_view(site, c, lang))
-                        .collect(),
-                );
+                ctx.shared("cities", self.all_city_summaries(lang));
                 ctx["theme_counts"] = Value::Array(self.theme_counts(lang));
             }
             _ => {}
@@ -325,12 +514,7 @@ impl<'a> Renderer<'a> {
         match entry.front.template.as_deref() {
             Some("kpis.html") => ctx["dashboard"] = self.kpi_dashboard(lang),
             Some("compare.html") => {
-                ctx["cities"] = Value::Array(
-                    site.cities()
-                        .into_iter()
-                        .map(|c| views::city_view(site, c, lang))
-                        .collect(),
-                );
+                ctx.shared("cities", self.all_cities_with_tables(lang));
                 ctx["timeline"] = self.timeline(lang);
             }
             _ => {}
@@ -341,22 +525,40 @@ impl<'a> Renderer<'a> {
     }
 
     /// Similar measures grouped by city, in the configured city order.
-    fn similar_view(&self, url: &str, lang: &str) -> Value {
-        let Some(hits) = self.similar.get(url) else {
+    fn similar_view(&self, entry: &Entry) -> Value {
+        let site = self.site;
+        let hits = site
+            .position(&entry.key, &entry.lang)
+            .and_then(|i| self.similar?.get(&i));
+        let Some(hits) = hits else {
             return json!([]);
         };
-        let groups: Vec<Value> = self
-            .site
-            .cities()
+        // (position of the city, city, its similar measures with scores)
+        type Group<'e> = (usize, &'e str, Vec<(&'e Entry, f32)>);
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        for h in hits {
+            let Some(e) = site.entries.get(h.entry) else {
+                continue;
+            };
+            let city = e.kind.city().unwrap_or_default();
+            match groups.iter_mut().find(|g| g.1 == city) {
+                Some(g) => g.2.push((e, h.score)),
+                None => {
+                    let Some(pos) = site.city_position(city) else {
+                        continue;
+                    };
+                    groups.push((pos, city, vec![(e, h.score)]));
+                }
+            }
+        }
+        groups.sort_by_key(|g| g.0);
+        let groups: Vec<Value> = groups
             .into_iter()
-            .filter_map(|c| {
-                let items: Vec<&crate::SimilarPage> = hits.iter().filter(|h| h.city == c).collect();
-                (!items.is_empty()).then(|| {
-                    json!({
-                        "city": c,
-                        "city_name": self.site.city_name(c, lang),
-                        "items": items.iter().map(|h| json!({ "url": h.url, "title": h.title, "score": h.score })).collect::<Vec<_>>(),
-                    })
+            .map(|(_, c, items)| {
+                json!({
+                    "city": c,
+                    "city_name": site.city_name(c, &entry.lang),
+                    "items": items.iter().map(|(e, score)| json!({ "url": e.url, "title": e.title(), "score": score })).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -364,19 +566,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn child_pages(&self, section: &Entry) -> Vec<Value> {
-        let dir = section.key.trim_end_matches("_index.md");
-        let mut pages: Vec<&Entry> = self
-            .site
-            .in_lang(&section.lang)
-            .filter(|e| {
-                !e.is_section
-                    && e.key
-                        .strip_prefix(dir)
-                        .is_some_and(|rest| !rest.contains('/'))
-            })
-            .collect();
-        sort_pages(&mut pages);
-        pages
+        self.site
+            .child_pages(section)
             .into_iter()
             .map(|e| {
                 if matches!(e.kind, Kind::Measure(_)) {
@@ -389,20 +580,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn subsections(&self, section: &Entry) -> Vec<Value> {
-        let dir = section.key.trim_end_matches("_index.md");
-        let mut subs: Vec<&Entry> = self
-            .site
-            .in_lang(&section.lang)
-            .filter(|e| {
-                e.is_section
-                    && e.key != section.key
-                    && e.key
-                        .strip_prefix(dir)
-                        .is_some_and(|rest| rest.matches('/').count() == 1)
-            })
-            .collect();
-        sort_pages(&mut subs);
-        subs.into_iter()
+        self.site
+            .subsections(section)
+            .into_iter()
             .map(
                 |e| json!({ "title": e.title(), "url": e.url, "description": e.front.description }),
             )
@@ -575,14 +755,12 @@ impl<'a> Renderer<'a> {
         json!({ "from": lo, "to": hi, "rows": rows, "ticks": (lo..=hi).map(|y| json!({ "year": y, "pos": ((y - lo) as f64 / span * 1000.0).round() / 10.0 })).collect::<Vec<_>>() })
     }
 
-    fn themes_list_context(&self, lang: &str) -> Value {
+    fn themes_list_context(&self, lang: &str) -> Context {
         let url = format!("{}/themes/", lang_prefix(lang));
-        let other = if lang == "en" { "ja" } else { "en" };
         let alternates = vec![
             json!({ "lang": "ja", "url": "/themes/" }),
             json!({ "lang": "en", "url": "/en/themes/" }),
         ];
-        let _ = other;
         let crumbs = vec![
             link(
                 &self.site.config.trans("home", lang),
@@ -640,7 +818,7 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn theme_context(&self, slug: &str, lang: &str) -> Value {
+    fn theme_context(&self, slug: &str, lang: &str) -> Context {
         let site = self.site;
         let url = views::theme_url(slug, lang);
         let alternates = vec![
@@ -667,6 +845,59 @@ impl<'a> Renderer<'a> {
         ctx["columns"] = Value::Array(columns);
         ctx["taxonomy"] = json!({ "name": "themes" });
         ctx
+    }
+}
+
+/// A template context under construction: per-page data as JSON (indexable like a
+/// `serde_json::Value`), plus shared parts that are already template values.
+pub struct Context {
+    json: Value,
+    shared: Vec<(&'static str, JValue)>,
+}
+
+impl Context {
+    fn new(json: Value) -> Context {
+        Context {
+            json,
+            shared: Vec::new(),
+        }
+    }
+
+    /// Sets a top-level variable to a prepared (shared) value.
+    fn shared(&mut self, key: &'static str, value: JValue) {
+        if let Value::Object(o) = &mut self.json {
+            o.remove(key);
+        }
+        self.shared.retain(|(k, _)| *k != key);
+        self.shared.push((key, value));
+    }
+
+    fn into_value(self) -> JValue {
+        let mut vars: BTreeMap<String, JValue> = BTreeMap::new();
+        if let Value::Object(o) = self.json {
+            for (k, v) in o {
+                vars.insert(k, JValue::from_serialize(&v));
+            }
+        }
+        for (k, v) in self.shared {
+            vars.insert(k.to_string(), v);
+        }
+        JValue::from_iter(vars)
+    }
+}
+
+impl std::ops::Index<&str> for Context {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        &self.json[key]
+    }
+}
+
+impl std::ops::IndexMut<&str> for Context {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        // A per-page value replaces a shared one of the same name.
+        self.shared.retain(|(k, _)| *k != key);
+        &mut self.json[key]
     }
 }
 

@@ -13,10 +13,34 @@ use std::path::{Path, PathBuf};
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
+    /// Every content file, sorted by (key, language). Each keeps its Markdown source: pages are
+    /// rendered from it when needed ([`Site::rendered`]) rather than held rendered, which at
+    /// national scale would take more memory than everything else together.
     pub entries: Vec<Entry>,
-    /// Rendered Markdown, parallel to `entries`.
-    pub rendered: Vec<Rendered>,
     index: HashMap<(String, String), usize>,
+    /// Cities in config order that have a Japanese city page.
+    cities: Vec<String>,
+    /// Position of each city in `cities`.
+    city_order: HashMap<String, usize>,
+    /// Per (city, language): its chapters and measures in reading order, and every entry of the
+    /// city. Built once, so that listing a city's pages does not scan the whole site (at
+    /// national scale that scan, repeated per page, made the build quadratic).
+    by_city: HashMap<(String, String), CityPages>,
+    /// Per (section directory, language): its pages and subsections in page order.
+    children: HashMap<(String, String), Children>,
+}
+
+#[derive(Default)]
+struct CityPages {
+    measures: Vec<usize>,
+    chapters: Vec<usize>,
+    all: Vec<usize>,
+}
+
+#[derive(Default)]
+struct Children {
+    pages: Vec<usize>,
+    subsections: Vec<usize>,
 }
 
 impl Site {
@@ -25,7 +49,9 @@ impl Site {
         let config_path = root.join("config.toml");
         let config = Config::load(&config_path, Path::new("config.toml"))
             .map_err(|d| Diagnostics(vec![d]))?;
+        let timer = crate::progress::PhaseTimer::from_env();
         let (mut entries, mut problems) = content::load(root, &config);
+        timer.mark("  read + parse");
         // A file that does not parse would make every check that involves it cry wolf (missing
         // twin, dangling references): report the parse errors alone first.
         if !problems.is_empty() {
@@ -43,14 +69,25 @@ impl Site {
             root: root.to_path_buf(),
             config,
             entries,
-            rendered: Vec::new(),
             index,
+            cities: Vec::new(),
+            city_order: HashMap::new(),
+            by_city: HashMap::new(),
+            children: HashMap::new(),
         };
+        site.build_lookups();
+        timer.mark("  lookups");
         for gap in site.config.translation_gaps() {
             problems.push(Diagnostic::new("config.toml", 0, gap));
         }
         problems.extend(validate::validate(&site));
-        problems.extend(site.render_markdown());
+        timer.mark("  validate");
+        // The front matter text only served to place validation messages.
+        for e in &mut site.entries {
+            e.split.front_matter = String::new();
+        }
+        problems.extend(site.check_markdown());
+        timer.mark("  markdown");
         if problems.is_empty() {
             Ok(site)
         } else {
@@ -58,30 +95,174 @@ impl Site {
         }
     }
 
-    fn render_markdown(&mut self) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
-        let mut rendered = Vec::with_capacity(self.entries.len());
-        for entry in &self.entries {
-            // `@/x.en.md` names the English file (Zola); `@/x.md` the page in the linking
-            // page's own language when it exists.
-            let resolve = |target: &str| match target.strip_suffix(".en.md") {
-                Some(stem) => self.get(&format!("{stem}.md"), "en").map(|e| e.url.clone()),
-                None => self
-                    .get(target, &entry.lang)
-                    .or_else(|| self.get(target, "ja"))
-                    .map(|e| e.url.clone()),
+    /// The lookup tables over `entries` (see the fields). Entries must be sorted.
+    fn build_lookups(&mut self) {
+        self.cities = self
+            .config
+            .extra
+            .cities
+            .iter()
+            .filter(|c| self.city(c, "ja").is_some())
+            .cloned()
+            .collect();
+        self.city_order = self
+            .cities
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
+        let mut by_city: HashMap<(String, String), CityPages> = HashMap::new();
+        let mut children: HashMap<(String, String), Children> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(city) = e.kind.city() {
+                let pages = by_city
+                    .entry((city.to_string(), e.lang.clone()))
+                    .or_default();
+                pages.all.push(i);
+                match e.kind {
+                    Kind::Measure(_) => pages.measures.push(i),
+                    Kind::Chapter(_) => pages.chapters.push(i),
+                    _ => {}
+                }
+            }
+            // A page belongs to the section of its directory; a section to its parent's.
+            let dir = if e.is_section {
+                let d = e.key.trim_end_matches("_index.md").trim_end_matches('/');
+                match d.rsplit_once('/') {
+                    Some((parent, _)) => format!("{parent}/"),
+                    None if d.is_empty() => continue,
+                    None => String::new(),
+                }
+            } else {
+                match e.key.rsplit_once('/') {
+                    Some((d, _)) => format!("{d}/"),
+                    None => String::new(),
+                }
             };
-            let label = self.config.trans("anchor_link", &entry.lang);
-            let (r, errors) = markdown::render(&entry.split.body, &resolve, &label);
-            for err in errors {
+            let c = children.entry((dir, e.lang.clone())).or_default();
+            if e.is_section {
+                c.subsections.push(i);
+            } else {
+                c.pages.push(i);
+            }
+        }
+        let entries = &self.entries;
+        let order = |list: &mut Vec<usize>| {
+            list.sort_by_cached_key(|&i| page_order_key(&entries[i]));
+        };
+        for pages in by_city.values_mut() {
+            order(&mut pages.measures);
+            order(&mut pages.chapters);
+        }
+        for c in children.values_mut() {
+            order(&mut c.pages);
+            order(&mut c.subsections);
+        }
+        self.by_city = by_city;
+        self.children = children;
+    }
+
+    /// Renders every entry's Markdown, in parallel, to find broken internal links (the output is
+    /// not kept: see [`Site::rendered`]).
+    fn check_markdown(&self) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        self.entries
+            .par_iter()
+            .flat_map_iter(|entry| self.markdown_problems(entry, &self.render_entry(entry).1))
+            .collect()
+    }
+
+    /// The Markdown of `entry` rendered, with internal links resolved against the site, and the
+    /// links that could not be.
+    fn render_entry(&self, entry: &Entry) -> (Rendered, Vec<markdown::LinkError>) {
+        // `@/x.en.md` names the English file (Zola); `@/x.md` the page in the linking page's
+        // own language when it exists.
+        let resolve = |target: &str| match target.strip_suffix(".en.md") {
+            Some(stem) => self.get(&format!("{stem}.md"), "en").map(|e| e.url.clone()),
+            None => self
+                .get(target, &entry.lang)
+                .or_else(|| self.get(target, "ja"))
+                .map(|e| e.url.clone()),
+        };
+        let label = self.config.trans("anchor_link", &entry.lang);
+        markdown::render(&entry.split.body, &resolve, &label)
+    }
+
+    fn markdown_problems(&self, entry: &Entry, errors: &[markdown::LinkError]) -> Vec<Diagnostic> {
+        errors
+            .iter()
+            .map(|err| {
                 let (line, col) = crate::diagnostics::line_col(&entry.split.body, err.offset);
                 let line = line + entry.split.body_line - 1;
-                problems.push(Diagnostic::new(&entry.file, line, err.message).at(line, col));
-            }
-            rendered.push(r);
+                Diagnostic::new(&entry.file, line, err.message.clone()).at(line, col)
+            })
+            .collect()
+    }
+
+    /// Re-reads one content file that is already part of the site, checks it, renders its
+    /// Markdown and puts it in place of the old entry: the incremental update of `kb serve`.
+    ///
+    /// Returns the entry's position, or `None` when the edit cannot be applied alone and the
+    /// caller must rebuild everything: the file is new or gone, its URL changed, or it is a
+    /// section or city page (whose data other pages are built from). Problems in the file are
+    /// returned as diagnostics and leave the site unchanged.
+    pub fn reload_entry(&mut self, path: &Path) -> Result<Option<usize>, Diagnostics> {
+        let content = self.root.join("content");
+        let Ok(rel) = path.strip_prefix(&content) else {
+            return Ok(None);
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !path.is_file() || self.config.ignored_content.iter().any(|i| i == &rel) {
+            return Ok(None);
         }
-        self.rendered = rendered;
-        problems
+        let shown = crate::diagnostics::display_path(&self.root, path);
+        let mut entry = content::load_file(path, &shown, &rel).map_err(|d| Diagnostics(vec![d]))?;
+        let Some(pos) = self.position(&entry.key, &entry.lang) else {
+            return Ok(None);
+        };
+        let old = &self.entries[pos];
+        let structural = entry.is_section
+            || entry.front.draft
+            || entry.url != old.url
+            || entry.front.aliases != old.front.aliases
+            || !matches!(entry.kind, Kind::Measure(_) | Kind::Chapter(_) | Kind::Page);
+        if structural {
+            return Ok(None);
+        }
+        let mut problems = validate::validate_entry(self, &entry);
+        let (_, errors) = self.render_entry(&entry);
+        problems.extend(self.markdown_problems(&entry, &errors));
+        if !problems.is_empty() {
+            return Err(Diagnostics::sorted(problems));
+        }
+        entry.split.front_matter = String::new();
+        let reorder = entry.front.weight != self.entries[pos].front.weight;
+        self.entries[pos] = entry;
+        if reorder {
+            self.build_lookups();
+        }
+        Ok(Some(pos))
+    }
+
+    /// The sections above an entry (its directory's `_index.md`, that one's parent, …) in its
+    /// language, nearest first.
+    pub fn ancestors(&self, entry: &Entry) -> Vec<&Entry> {
+        let parts: Vec<&str> = entry.key.split('/').collect();
+        let mut out = Vec::new();
+        for depth in (0..parts.len()).rev() {
+            let key = if depth == 0 {
+                "_index.md".to_string()
+            } else {
+                format!("{}/_index.md", parts[..depth].join("/"))
+            };
+            if key == entry.key {
+                continue;
+            }
+            if let Some(section) = self.get(&key, &entry.lang) {
+                out.push(section);
+            }
+        }
+        out
     }
 
     /// The entry for a content path (`cities/osaki/_index.md`) in a language.
@@ -113,27 +294,49 @@ impl Site {
         self.get(&format!("cities/{city}/_index.md"), lang)
     }
 
-    /// A city's measures (or chapters) in `lang`, in reading order (weight, then file name).
-    pub fn city_pages<'a>(
-        &'a self,
+    fn city_list(
+        &self,
         city: &str,
-        lang: &'a str,
-        kind: fn(&Kind) -> bool,
-    ) -> Vec<&'a Entry> {
-        let mut pages: Vec<&Entry> = self
-            .in_lang(lang)
-            .filter(|e| kind(&e.kind) && e.kind.city() == Some(city))
-            .collect();
-        sort_pages(&mut pages);
-        pages
+        lang: &str,
+        pick: fn(&CityPages) -> &Vec<usize>,
+    ) -> Vec<&Entry> {
+        self.by_city
+            .get(&(city.to_string(), lang.to_string()))
+            .map(|p| pick(p).iter().map(|&i| &self.entries[i]).collect())
+            .unwrap_or_default()
     }
 
+    /// A city's measures in `lang`, in reading order (weight, then file name).
     pub fn measures<'a>(&'a self, city: &str, lang: &'a str) -> Vec<&'a Entry> {
-        self.city_pages(city, lang, |k| matches!(k, Kind::Measure(_)))
+        self.city_list(city, lang, |p| &p.measures)
     }
 
+    /// A city's chapters in `lang`, in reading order.
     pub fn chapters<'a>(&'a self, city: &str, lang: &'a str) -> Vec<&'a Entry> {
-        self.city_pages(city, lang, |k| matches!(k, Kind::Chapter(_)))
+        self.city_list(city, lang, |p| &p.chapters)
+    }
+
+    /// Every entry of a city (its page, sections, chapters, measures) in `lang`, in key order.
+    pub fn city_entries<'a>(&'a self, city: &str, lang: &'a str) -> Vec<&'a Entry> {
+        self.city_list(city, lang, |p| &p.all)
+    }
+
+    /// The pages (not sections) directly in a section, in page order.
+    pub fn child_pages(&self, section: &Entry) -> Vec<&Entry> {
+        self.children_of(section, |c| &c.pages)
+    }
+
+    /// The sections directly below a section, in page order.
+    pub fn subsections(&self, section: &Entry) -> Vec<&Entry> {
+        self.children_of(section, |c| &c.subsections)
+    }
+
+    fn children_of(&self, section: &Entry, pick: fn(&Children) -> &Vec<usize>) -> Vec<&Entry> {
+        let dir = section.key.trim_end_matches("_index.md").to_string();
+        self.children
+            .get(&(dir, section.lang.clone()))
+            .map(|c| pick(c).iter().map(|&i| &self.entries[i]).collect())
+            .unwrap_or_default()
     }
 
     /// The measure whose id (file stem) is `id`, in `lang`.
@@ -147,22 +350,18 @@ impl Site {
         self.get(&format!("cities/{city}/measures/{id}.md"), lang)
     }
 
-    pub fn rendered(&self, entry: &Entry) -> &Rendered {
-        let i = self
-            .position(&entry.key, &entry.lang)
-            .expect("entry belongs to the site");
-        &self.rendered[i]
+    pub fn rendered(&self, entry: &Entry) -> Rendered {
+        self.render_entry(entry).0
     }
 
     /// Cities in config order that have a city page.
     pub fn cities(&self) -> Vec<&str> {
-        self.config
-            .extra
-            .cities
-            .iter()
-            .map(String::as_str)
-            .filter(|c| self.city(c, "ja").is_some())
-            .collect()
+        self.cities.iter().map(String::as_str).collect()
+    }
+
+    /// A city's position in [`Site::cities`] (for ordering).
+    pub fn city_position(&self, city: &str) -> Option<usize> {
+        self.city_order.get(city).copied()
     }
 
     /// The display name of a city (its page title) in `lang`.
@@ -173,10 +372,11 @@ impl Site {
 
 /// Zola's default page order: weight, then title; file name breaks ties.
 pub fn sort_pages(pages: &mut [&Entry]) {
-    pages.sort_by(|a, b| {
-        (a.front.weight.unwrap_or(i64::MAX), natural_key(a.slug()))
-            .cmp(&(b.front.weight.unwrap_or(i64::MAX), natural_key(b.slug())))
-    });
+    pages.sort_by_cached_key(|e| page_order_key(e));
+}
+
+fn page_order_key(e: &Entry) -> (i64, Vec<(String, u64)>) {
+    (e.front.weight.unwrap_or(i64::MAX), natural_key(e.slug()))
 }
 
 /// Sorts `osaki-2` before `osaki-10`.

@@ -21,6 +21,14 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
+/// The rules of one entry alone (for an incremental update; the site-wide rules are checked by
+/// [`validate`] on every full build).
+pub fn validate_entry(site: &Site, entry: &Entry) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_entry(site, entry, &mut out);
+    out
+}
+
 fn at(entry: &Entry, needle: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(&entry.file, locate(&entry.split, needle), message)
 }

@@ -114,24 +114,28 @@ pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
     })
 }
 
-/// Everything the city templates show about a city: metadata in the page's language, the
-/// structured tables with labels in that language, and lists of chapters and measures.
-pub fn city_view(site: &Site, city: &str, lang: &str) -> Value {
+/// What every page inside a city and the city lists show about a city: name, links, metadata
+/// and the number of measures. Small, so it can be shared by all of the city's pages.
+pub fn city_summary(site: &Site, city: &str, lang: &str) -> Value {
     let Some(page) = site.city(city, lang) else {
         return Value::Null;
     };
     let meta = page.city_extra().cloned().unwrap_or_default();
+    json!({
+        "slug": city,
+        "name": page.title(),
+        "url": page.url,
+        "meta": meta_view(&meta),
+        "measure_count": site.measures(city, lang).len(),
+        "chapters_url": format!("{}/cities/{city}/chapters/", lang_prefix(lang)),
+        "measures_url": format!("{}/cities/{city}/measures/", lang_prefix(lang)),
+    })
+}
+
+/// A city's competency frameworks and training systems, labelled in `lang`:
+/// `(frameworks, training)`.
+pub fn city_tables(site: &Site, city: &str, lang: &str) -> (Value, Value) {
     let structured = city_structured(site, city).cloned().unwrap_or_default();
-    let measures: Vec<Value> = site
-        .measures(city, lang)
-        .iter()
-        .map(|e| measure_summary(site, e))
-        .collect();
-    let chapters: Vec<Value> = site
-        .chapters(city, lang)
-        .iter()
-        .map(|e| link(e.title(), &e.url))
-        .collect();
     let bl = |b: &crate::config::Bilingual| b.get(lang).to_string();
     let frameworks: Vec<Value> = structured
         .frameworks
@@ -171,21 +175,39 @@ pub fn city_view(site: &Site, city: &str, lang: &str) -> Value {
             })
         })
         .collect();
-    json!({
-        "slug": city,
-        "name": page.title(),
-        "url": page.url,
-        "meta": meta_view(&meta),
-        "measures": measures,
-        "measure_count": measures.len(),
-        "chapters": chapters,
-        "kpis": structured.kpis.iter().map(|k| kpi_view(site, city, k, lang)).collect::<Vec<_>>(),
-        "frameworks": frameworks,
-        "training": training,
-        "corrections": all_corrections(site, city, lang),
-        "chapters_url": format!("{}/cities/{city}/chapters/", lang_prefix(lang)),
-        "measures_url": format!("{}/cities/{city}/measures/", lang_prefix(lang)),
-    })
+    (Value::Array(frameworks), Value::Array(training))
+}
+
+/// Everything the city page shows about a city: [`city_summary`], the structured tables with
+/// labels in `lang`, its KPIs, corrections, and lists of chapters and measures.
+pub fn city_view(site: &Site, city: &str, lang: &str) -> Value {
+    let mut view = city_summary(site, city, lang);
+    if view.is_null() {
+        return view;
+    }
+    let structured = city_structured(site, city).cloned().unwrap_or_default();
+    let measures: Vec<Value> = site
+        .measures(city, lang)
+        .iter()
+        .map(|e| measure_summary(site, e))
+        .collect();
+    let chapters: Vec<Value> = site
+        .chapters(city, lang)
+        .iter()
+        .map(|e| link(e.title(), &e.url))
+        .collect();
+    let (frameworks, training) = city_tables(site, city, lang);
+    view["measures"] = Value::Array(measures);
+    view["chapters"] = Value::Array(chapters);
+    view["kpis"] = structured
+        .kpis
+        .iter()
+        .map(|k| kpi_view(site, city, k, lang))
+        .collect();
+    view["frameworks"] = frameworks;
+    view["training"] = training;
+    view["corrections"] = Value::Array(all_corrections(site, city, lang));
+    view
 }
 
 fn meta_view(m: &CityExtra) -> Value {
@@ -224,7 +246,7 @@ pub fn all_corrections(site: &Site, city: &str, lang: &str) -> Vec<Value> {
     if let Some(c) = city_structured(site, city) {
         push(None, &c.corrections);
     }
-    for e in site.in_lang("ja").filter(|e| e.kind.city() == Some(city)) {
+    for e in site.city_entries(city, "ja") {
         let cs = match &e.kind {
             Kind::Chapter(_) => e.chapter().map(|c| c.corrections.as_slice()),
             Kind::Measure(_) => e.measure().map(|m| m.corrections.as_slice()),

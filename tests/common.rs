@@ -1,8 +1,11 @@
 //! Helpers shared by the end-to-end tests: the `kb` binary, fixture sites in temp dirs.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -84,4 +87,84 @@ pub fn html_files(dir: &Path) -> Vec<PathBuf> {
         .map(|(p, _)| p)
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect()
+}
+
+/// A `kb serve` process on a free loopback port, killed when dropped (with its site, if the
+/// server owns it).
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    pub site: Option<tempfile::TempDir>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `kb serve --root root` with extra environment variables and its standard error going
+/// to `stderr`; returns once the port answers.
+pub fn serve(root: &Path, env: &[(&str, &str)], stderr: Stdio) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_kb"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        port,
+        site: None,
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("kb serve did not start");
+}
+
+/// A raw HTTP/1.1 GET, so a test sends exactly the bytes it means (encoded dots and all):
+/// `(status, lower-cased head, body)`. Transport errors are returned, not hidden.
+pub fn http_get(port: u16, path: &str) -> Result<(u16, String, String), String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("no response head: {text:?}"))?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("no status: {head:?}"))?;
+    Ok((status, head.to_lowercase(), body.to_string()))
 }

@@ -5,89 +5,23 @@
 
 mod common;
 use common::*;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn start(root: &std::path::Path) -> Server {
-    start_logging(root, None)
+    serve(root, &[], Stdio::null())
 }
 
-/// Starts `kb serve` on `root`, its standard error going to `log` when given.
-fn start_logging(root: &std::path::Path, log: Option<&std::path::Path>) -> Server {
-    let port = free_port();
-    let stderr = match log {
-        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
-        None => Stdio::null(),
-    };
-    let child = Command::new(env!("CARGO_BIN_EXE_kb"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    let server = Server { child, port };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("kb serve did not start");
+/// Starts `kb serve` on `root`, its standard error going to `log`.
+fn start_logging(root: &std::path::Path, log: &std::path::Path) -> Server {
+    serve(root, &[], Stdio::from(std::fs::File::create(log).unwrap()))
 }
 
-/// A raw HTTP/1.1 GET: (status, body). Transport errors are returned, not hidden.
+/// `(status, body)` of a GET; transport errors are returned, not hidden.
 fn get(port: u16, path: &str) -> Result<(u16, String), String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("no response head: {text:?}"))?;
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| format!("no status: {head:?}"))?;
-    Ok((status, body.to_string()))
+    http_get(port, path).map(|(status, _, body)| (status, body))
 }
 
 /// Total hits for `word` in English pages.
@@ -205,7 +139,7 @@ fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
 fn an_edited_measure_is_updated_without_a_full_build() {
     let site = mini_site();
     let log = site.path().join("serve.log");
-    let server = start_logging(site.path(), Some(&log));
+    let server = start_logging(site.path(), &log);
     let port = server.port;
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
     wait_until("the first build is reported", || {

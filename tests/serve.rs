@@ -5,29 +5,8 @@ mod common;
 use common::*;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    port: u16,
-    _site: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Serves the mini fixture site; waits until it answers.
 fn start() -> Server {
@@ -37,54 +16,14 @@ fn start() -> Server {
 /// Serves the mini fixture site with extra environment variables.
 fn start_with(env: &[(&str, &str)]) -> Server {
     let site = mini_site();
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_kb"))
-        .args([
-            "serve",
-            "--root",
-            site.path().to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server {
-        child,
-        port,
-        _site: site,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("kb serve did not start");
+    let mut server = serve(site.path(), env, Stdio::null());
+    server.site = Some(site);
+    server
 }
 
-/// A raw HTTP/1.1 GET, so the test sends exactly the bytes it means (encoded dots and all).
+/// `(status, lower-cased head, body)` of a GET; panics on a transport error.
 fn get(port: u16, path: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_lowercase(), body.to_string())
+    http_get(port, path).unwrap_or_else(|e| panic!("GET {path}: {e}"))
 }
 
 #[test]
@@ -187,7 +126,11 @@ fn raw(port: u16, request: &[u8], wait: Duration) -> (u16, String, String) {
 #[test]
 fn symlinks_never_lead_outside_the_output() {
     let server = start();
-    let site = server._site.path();
+    let site = server
+        .site
+        .as_ref()
+        .expect("the server owns its site")
+        .path();
     let public = site.join("public");
     let secret = site.join("secret.txt");
     std::fs::write(&secret, "TOP-SECRET").unwrap();

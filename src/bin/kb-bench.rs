@@ -449,19 +449,20 @@ fn child(args: &[String]) -> Result<()> {
             };
             let report = kb_site::build(root, out, &mut t).map_err(|e| anyhow::anyhow!("{e}"))?;
             let total = t.start.elapsed().as_secs_f64();
-            // Rendering alone, on the loaded site (no writing).
+            // Peak memory of the build itself, before the second rendering below.
+            let build_peak = peak_kib();
+            // Rendering alone, on the loaded site (no writing, nothing kept).
             let r0 = Instant::now();
             let rendered = kb_site::render::Renderer::new(&report.site)
                 .map_err(|e| anyhow::anyhow!("{e}"))?
-                .render_all()
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-                .len();
+                .render_each(&|_, _| Ok(()), None)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let render = r0.elapsed().as_secs_f64();
             json!({
                 "total_s": total, "load_s": t.loaded, "render_write_s": t.written - t.loaded,
                 "commit_s": total - t.written, "render_only_s": render,
                 "pages": report.pages, "files": report.files, "rendered": rendered,
-                "pages_per_s": report.pages as f64 / total, "peak_kib": peak_kib(),
+                "pages_per_s": report.pages as f64 / total, "peak_kib": build_peak,
             })
         }
         "full" => {

@@ -84,6 +84,16 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
     })
 }
 
+/// Opens the index in `index_dir` with its analyzers registered (and the dictionary loaded).
+pub(crate) fn open_index(index_dir: &Path) -> Result<(Index, Fields)> {
+    analyzer::ensure_dictionary()?;
+    let index = Index::open_in_dir(index_dir)
+        .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
+    register_tokenizers(&index);
+    let fields = fields(&index.schema())?;
+    Ok((index, fields))
+}
+
 /// Registers the analyzers on an index (needed after every create/open).
 pub(crate) fn register_tokenizers(index: &Index) {
     index
@@ -382,11 +392,7 @@ pub struct IndexUpdater {
 impl IndexUpdater {
     /// Opens a writer on the index in `index_dir` (one at a time per index: tantivy locks it).
     pub fn open(index_dir: &Path) -> Result<IndexUpdater> {
-        analyzer::ensure_dictionary()?;
-        let index = Index::open_in_dir(index_dir)
-            .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
-        register_tokenizers(&index);
-        let fields = fields(&index.schema())?;
+        let (index, fields) = open_index(index_dir)?;
         let writer = index
             .writer_with_num_threads::<TantivyDocument>(1, 32_000_000)
             .context("opening the index writer")?;

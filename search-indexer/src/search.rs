@@ -11,12 +11,12 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    DocAddress, DocId, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
 };
 
-use crate::analyzer::{self, analyze, Kind};
-use crate::index::{fields, register_tokenizers, Fields};
+use crate::analyzer::{analyze, Kind};
+use crate::index::{open_index, Fields};
 use crate::query::{parse, Builder, TITLE_BOOST};
 use crate::snippet::{make_snippet, Highlight};
 use crate::{
@@ -171,11 +171,7 @@ const PREFERRED_LANGUAGE_BONUS: f32 = 10.0;
 impl SearchIndex {
     /// Opens the index in `index_dir` (and loads the dictionary).
     pub fn open(index_dir: &Path) -> Result<SearchIndex> {
-        analyzer::ensure_dictionary()?;
-        let index = Index::open_in_dir(index_dir)
-            .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
-        register_tokenizers(&index);
-        let fields = fields(&index.schema())?;
+        let (index, fields) = open_index(index_dir)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

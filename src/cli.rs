@@ -136,6 +136,8 @@ pub fn run() -> i32 {
                         report.files,
                         report.output.display()
                     );
+                    // The new output is live; the replaced one is still being removed.
+                    kb_site::output::wait_for_cleanup();
                     0
                 }
                 Err(e) => {
@@ -144,6 +146,7 @@ pub fn run() -> i32 {
                         "build failed; the previous output in {} is unchanged",
                         output.display()
                     );
+                    kb_site::output::wait_for_cleanup();
                     1
                 }
             }

@@ -470,8 +470,13 @@ fn child(args: &[String]) -> Result<()> {
             let t = Instant::now();
             let report = cli::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
             let total = t.elapsed().as_secs_f64();
+            // Removing the replaced output runs in the background (`kb build` waits for it
+            // after reporting; `kb serve` does not): timed apart.
+            let t = Instant::now();
+            kb_site::output::wait_for_cleanup();
+            let cleanup = t.elapsed().as_secs_f64();
             json!({
-                "total_s": total, "pages": report.pages, "files": report.files,
+                "total_s": total, "cleanup_s": cleanup, "pages": report.pages, "files": report.files,
                 "pages_per_s": report.pages as f64 / total, "peak_kib": peak_kib(),
             })
         }

@@ -28,6 +28,7 @@ pub struct Renderer<'a> {
     /// values are reference-counted, so a page gets them for the price of a pointer copy):
     /// the navigation per language, and each city's view per (city, language).
     nav: HashMap<String, OnceLock<JValue>>,
+    config_values: HashMap<String, OnceLock<JValue>>,
     city_summaries: HashMap<(String, String), OnceLock<JValue>>,
 }
 
@@ -98,10 +99,13 @@ impl<'a> Renderer<'a> {
             return Err(Diagnostics(problems));
         }
         register_functions(&mut env, site);
-        let nav = ["ja", "en"]
-            .into_iter()
-            .map(|l| (l.to_string(), OnceLock::new()))
-            .collect();
+        let per_language = || {
+            ["ja", "en"]
+                .into_iter()
+                .map(|l| (l.to_string(), OnceLock::new()))
+                .collect::<HashMap<_, _>>()
+        };
+        let (nav, config_values) = (per_language(), per_language());
         let city_summaries = site
             .cities()
             .into_iter()
@@ -112,6 +116,7 @@ impl<'a> Renderer<'a> {
             env,
             similar: None,
             nav,
+            config_values,
             city_summaries,
         })
     }
@@ -377,15 +382,7 @@ impl<'a> Renderer<'a> {
         alternates: Vec<Value>,
         breadcrumbs: Vec<Value>,
     ) -> Context {
-        let config = &self.site.config;
         let mut ctx = Context::new(json!({
-            "config": {
-                "base_url": config.base_url,
-                "title": config.title(lang),
-                "description": config.description(lang),
-                "default_language": config.default_language,
-                "extra": { "cities": config.extra.cities },
-            },
             "lang": lang,
             "other_lang": if lang == "en" { "ja" } else { "en" },
             "current_url": url,
@@ -394,7 +391,27 @@ impl<'a> Renderer<'a> {
             "breadcrumbs": breadcrumbs,
         }));
         ctx.shared("nav", self.nav(lang));
+        ctx.shared("config", self.config_value(lang));
         ctx
+    }
+
+    /// Zola's `config` in `lang`, built once: it lists every city, which at national scale
+    /// made it the largest part of every page's context.
+    fn config_value(&self, lang: &str) -> JValue {
+        let Some(cell) = self.config_values.get(lang) else {
+            return JValue::from(());
+        };
+        cell.get_or_init(|| {
+            let config = &self.site.config;
+            JValue::from_serialize(json!({
+                "base_url": config.base_url,
+                "title": config.title(lang),
+                "description": config.description(lang),
+                "default_language": config.default_language,
+                "extra": { "cities": config.extra.cities },
+            }))
+        })
+        .clone()
     }
 
     fn alternates(&self, entry: &Entry) -> Vec<Value> {

@@ -85,7 +85,7 @@ impl Live {
         let mut updates = Vec::new();
         for path in changed {
             let started = Instant::now();
-            let old_themes = self.themes_of_path(path);
+            let old_themes = self.site.entry_at(path).map(themes_of).unwrap_or_default();
             let pos = match self.site.reload_entry(path) {
                 Ok(Some(pos)) => pos,
                 Ok(None) => return Ok(Outcome::NeedsFullBuild),
@@ -102,19 +102,6 @@ impl Live {
             });
         }
         Ok(Outcome::Updated(updates))
-    }
-
-    fn themes_of_path(&self, path: &Path) -> Vec<String> {
-        let content = self.root.join("content");
-        let Ok(rel) = path.strip_prefix(&content) else {
-            return Vec::new();
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let (key, lang) = match rel.strip_suffix(".en.md") {
-            Some(stem) => (format!("{stem}.md"), "en"),
-            None => (rel.clone(), "ja"),
-        };
-        self.site.get(&key, lang).map(themes_of).unwrap_or_default()
     }
 
     /// The edited page and its twin (which quotes the Japanese original), then its index

@@ -157,14 +157,32 @@ pub fn http_get(port: u16, path: &str) -> Result<(u16, String, String), String> 
     .map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("no response head: {text:?}"))?;
+    match parse_response(&raw) {
+        (0, head, _) => Err(format!("no status in the response: {head:?}")),
+        response => Ok(response),
+    }
+}
+
+/// `(status, lower-cased head, body)` of a raw HTTP response; status 0 when there is none.
+pub fn parse_response(raw: &[u8]) -> (u16, String, String) {
+    let text = String::from_utf8_lossy(raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head
         .split(' ')
         .nth(1)
         .and_then(|c| c.parse().ok())
-        .ok_or_else(|| format!("no status: {head:?}"))?;
-    Ok((status, head.to_lowercase(), body.to_string()))
+        .unwrap_or(0);
+    (status, head.to_lowercase(), body.to_string())
+}
+
+/// `kb build` of the repository's own site into `public`; panics with its output on failure.
+pub fn build_repo_into(public: &Path) {
+    let o = kb(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
 }

@@ -12,14 +12,7 @@ fn public() -> &'static Path {
     &OUT.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let public = tmp.path().join("public");
-        let o = kb(&[
-            "build",
-            "--root",
-            repo().to_str().unwrap(),
-            "--output",
-            public.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", text(&o));
+        build_repo_into(&public);
         (tmp, public)
     })
     .1

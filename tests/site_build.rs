@@ -7,14 +7,7 @@ use common::*;
 fn builds_the_repository_with_a_twin_for_every_page() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let o = kb(&[
-        "build",
-        "--root",
-        repo().to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    build_repo_into(&public);
     assert!(public.join("index.html").exists());
     assert!(public.join("en/index.html").exists());
     let pages = html_files(&public);

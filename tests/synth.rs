@@ -9,17 +9,20 @@ fn synthetic_site_checks_and_builds() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     let root = common::repo();
-    let out = kb(&[
-        "synth",
-        "--cities",
-        "12",
-        "--seed",
-        "7",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-    ]);
+    let synth = |out: &std::path::Path| {
+        kb(&[
+            "synth",
+            "--cities",
+            "12",
+            "--seed",
+            "7",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let out = synth(&site);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("12 cities"), "{}", text(&out));
 
@@ -45,17 +48,7 @@ fn synthetic_site_checks_and_builds() {
     assert!(text(&search).contains("city-00"), "{}", text(&search));
 
     // The same seed gives the same site; the target must be new.
-    let again = kb(&[
-        "synth",
-        "--cities",
-        "12",
-        "--seed",
-        "7",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        site_s,
-    ]);
+    let again = synth(&site);
     assert!(!again.status.success());
     assert!(text(&again).contains("not empty"), "{}", text(&again));
 }

@@ -175,7 +175,7 @@ pub fn load(root: &Path, config: &Config) -> (Vec<Entry>, Vec<Diagnostic>) {
 }
 
 /// Splits `name.en.md` into (`name.md`, `en`); `name.md` is Japanese.
-fn language_of(rel: &str) -> Result<(String, String), String> {
+pub(crate) fn language_of(rel: &str) -> Result<(String, String), String> {
     let stem = rel.trim_end_matches(".md");
     let (dir, file) = match stem.rsplit_once('/') {
         Some((d, f)) => (format!("{d}/"), f),

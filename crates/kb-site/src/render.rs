@@ -146,39 +146,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Renders every page, section, theme page and the 404 page in both languages, and keeps
-    /// them in memory (for `kb check` and tests; a build streams them with [`Self::render_each`]).
-    pub fn render_all(&self) -> Result<Vec<OutputFile>, Diagnostics> {
-        let out = Mutex::new(Vec::new());
-        let result = self.render_each(
-            &|path: &str, contents: &[u8]| {
-                out.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(OutputFile {
-                        path: path.to_string(),
-                        contents: contents.to_vec(),
-                    });
-                Ok(())
-            },
-            None,
-        );
-        match result {
-            Ok(_) => {
-                let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
-                files.sort_by(|a, b| a.path.cmp(&b.path));
-                Ok(files)
-            }
-            Err(crate::BuildError::Content(d)) => Err(d),
-            Err(crate::BuildError::Io(e)) => Err(Diagnostics(vec![Diagnostic::new(
-                "templates",
-                0,
-                format!("{e:#}"),
-            )])),
-        }
-    }
-
-    /// Renders everything in parallel and hands each finished file to `sink` (called from
-    /// several threads) as soon as it is rendered, so the site is never held in memory whole.
+    /// Renders every page, section, theme page and the 404 page in both languages, in parallel,
+    /// and hands each finished file to `sink` (called from several threads) as soon as it is
+    /// rendered, so the site is never held in memory whole.
     /// Returns the number of files; `progress` counts them as they go.
     pub fn render_each(
         &self,

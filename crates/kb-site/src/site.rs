@@ -207,11 +207,9 @@ impl Site {
     /// section or city page (whose data other pages are built from). Problems in the file are
     /// returned as diagnostics and leave the site unchanged.
     pub fn reload_entry(&mut self, path: &Path) -> Result<Option<usize>, Diagnostics> {
-        let content = self.root.join("content");
-        let Ok(rel) = path.strip_prefix(&content) else {
+        let Some(rel) = self.content_path(path) else {
             return Ok(None);
         };
-        let rel = rel.to_string_lossy().replace('\\', "/");
         if !path.is_file() || self.config.ignored_content.iter().any(|i| i == &rel) {
             return Ok(None);
         }
@@ -242,6 +240,18 @@ impl Site {
             self.build_lookups();
         }
         Ok(Some(pos))
+    }
+
+    /// The path of a file below `content/`, `/`-separated (`cities/osaki/_index.en.md`).
+    fn content_path(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(self.root.join("content")).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// The entry loaded from the content file at `path`, if any.
+    pub fn entry_at(&self, path: &Path) -> Option<&Entry> {
+        let (key, lang) = content::language_of(&self.content_path(path)?).ok()?;
+        self.get(&key, &lang)
     }
 
     /// The sections above an entry (its directory's `_index.md`, that one's parent, …) in its

@@ -187,11 +187,12 @@ fn an_edited_measure_is_updated_without_a_full_build() {
         "the English page quotes the edited original",
         || matches!(get(port, "/en/cities/takasaki/measures/takasaki-01/"), Ok((200, body)) if body.contains("ウォンバット")),
     );
+    // The report follows the last dependent page: wait for it rather than race it.
+    wait_until("the incremental update is reported", || {
+        read_log()
+            .contains("updated content/cities/takasaki/measures/takasaki-01.md: page and index in")
+    });
     let text = read_log();
-    assert!(
-        text.contains("updated content/cities/takasaki/measures/takasaki-01.md: page and index in"),
-        "no incremental update reported:\n{text}"
-    );
     assert!(!text.contains("rebuilt"), "a full rebuild ran:\n{text}");
 
     // A broken edit is reported with file and line, and the page stays as it was.

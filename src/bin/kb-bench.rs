@@ -12,21 +12,11 @@
 //! caches or allocator state. Results are printed as Markdown and saved to `<work>/results.json`.
 //! See BENCHMARKS.md.
 
-// The `kb` binary's own build (site + index) and its search documents, compiled in here so
-// that the benchmark measures exactly what `kb build` runs.
-// The same allocator as `kb`.
+// The benchmark runs the same build library as `kb build` (kb-build), with the same allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[allow(dead_code)]
-#[path = "../cli.rs"]
-mod cli;
-#[allow(dead_code)]
-#[path = "../live.rs"]
-mod live;
-#[allow(dead_code)]
-#[path = "../serve.rs"]
-mod serve;
+use kb_build::live;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -72,7 +62,7 @@ const QUERIES: &[&str] = &[
 const STEPS: &[&str] = &["site", "full", "rebuild", "incremental", "index", "query"];
 
 fn main() {
-    cli::tune_allocator();
+    kb_build::allocator::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("__child") {
         child(&args[1..])
@@ -218,7 +208,7 @@ fn run(args: &[String]) -> Result<()> {
                 &["index", &root_s],
             )?;
         }
-        let idx = cli::index_dir(&out);
+        let idx = kb_build::index_root(&out);
         let (ifiles, ibytes) = dir_size(&idx);
         let (pfiles, pbytes) = dir_size(&out);
         r["index_disk"] = json!({"files": ifiles, "bytes": ibytes});
@@ -420,35 +410,26 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Times the phases of a site-only build through the hooks.
-struct Timing {
-    start: Instant,
-    loaded: f64,
-    written: f64,
-}
-impl kb_site::BuildHooks for Timing {
-    fn prepare(&mut self, _site: &kb_site::Site) -> Result<kb_site::SimilarMap> {
-        self.loaded = self.start.elapsed().as_secs_f64();
-        Ok(Default::default())
-    }
-    fn before_commit(&mut self, _site: &kb_site::Site, _staging: &Path) -> Result<()> {
-        self.written = self.start.elapsed().as_secs_f64();
-        Ok(())
-    }
-}
-
 fn child(args: &[String]) -> Result<()> {
     let arg = |i: usize| args.get(i).map(String::as_str).context("missing argument");
     let v = match arg(0)? {
         "site" => {
             let (root, out) = (Path::new(arg(1)?), Path::new(arg(2)?));
-            let mut t = Timing {
-                start: Instant::now(),
-                loaded: 0.0,
-                written: 0.0,
+            let start = Instant::now();
+            let site_only = kb_build::BuildOptions { index: false };
+            let report =
+                kb_build::build_with(root, out, &site_only).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let total = start.elapsed().as_secs_f64();
+            let phase = |name: &str| {
+                report
+                    .phases
+                    .iter()
+                    .find(|(p, _)| *p == name)
+                    .map_or(0.0, |(_, d)| d.as_secs_f64())
             };
-            let report = kb_site::build(root, out, &mut t).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let total = t.start.elapsed().as_secs_f64();
+            // As before the pipeline library: loading, then rendering and writing everything
+            // (pages, assets, data files), then the commit.
+            let (loaded, written) = (phase("load"), phase("data"));
             // Peak memory of the build itself, before the second rendering below.
             let build_peak = peak_kib();
             // Rendering alone, on the loaded site (no writing, nothing kept).
@@ -459,8 +440,8 @@ fn child(args: &[String]) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let render = r0.elapsed().as_secs_f64();
             json!({
-                "total_s": total, "load_s": t.loaded, "render_write_s": t.written - t.loaded,
-                "commit_s": total - t.written, "render_only_s": render,
+                "total_s": total, "load_s": loaded, "render_write_s": written - loaded,
+                "commit_s": total - written, "render_only_s": render,
                 "pages": report.pages, "files": report.files, "rendered": rendered,
                 "pages_per_s": report.pages as f64 / total, "peak_kib": build_peak,
             })
@@ -468,7 +449,7 @@ fn child(args: &[String]) -> Result<()> {
         "full" => {
             let (root, out) = (Path::new(arg(1)?), Path::new(arg(2)?));
             let t = Instant::now();
-            let report = cli::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = kb_build::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
             let total = t.elapsed().as_secs_f64();
             // Removing the replaced output runs in the background (`kb build` waits for it
             // after reporting; `kb serve` does not): timed apart.
@@ -502,11 +483,11 @@ fn index_phases(root: &Path) -> Result<Value> {
     let site = kb_site::Site::load(root).map_err(|e| anyhow::anyhow!("{e}"))?;
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let docs: Vec<search_indexer::Document> = serve::indexed_entries(&site)
+    let docs: Vec<search_indexer::Document> = kb_build::documents::indexed_entries(&site)
         .into_iter()
         .map(|i| {
             let e = &site.entries[i];
-            serve::document(e, site.rendered(e).text)
+            kb_build::documents::document(e, site.rendered(e).text)
         })
         .collect();
     drop(site);
@@ -571,9 +552,9 @@ fn index_phases(root: &Path) -> Result<Value> {
 /// and until every dependent file is written ("complete").
 fn incremental(root: &Path, out: &Path, file: &Path, reps: usize) -> Result<Value> {
     let t = Instant::now();
-    let report = cli::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = kb_build::build(root, out).map_err(|e| anyhow::anyhow!("{e}"))?;
     let build_s = t.elapsed().as_secs_f64();
-    let index = search_indexer::SearchIndex::open(&cli::index_dir(out))?;
+    let index = kb_build::open_index(out)?;
     let mut live = live::Live::new(root, out, report);
     let original = std::fs::read_to_string(file)?;
     let (mut visible, mut complete) = (Vec::new(), Vec::new());

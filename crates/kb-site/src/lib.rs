@@ -1,8 +1,9 @@
 //! The knowledge base's site builder: Zola's site format (config.toml, content/ with `+++` TOML
 //! front matter, templates/, sass/, static/) built with the libraries Zola uses.
 //!
-//! Pipeline: [`config`] → [`content`] (files to entries) → [`validate`] and [`markdown`] (inside
-//! [`site::Site::load`]) → [`render`] (templates) + [`assets`] + [`data`] → [`output`] (atomic swap).
+//! Stages: [`config`] → [`content`] (files to entries) → [`validate`] and [`markdown`] (inside
+//! [`site::Site::load`]) → [`render`] (templates) + [`assets`] + [`data`] → [`output`] (atomic
+//! swap). The `kb-build` crate runs them, with the search index, as one build.
 
 pub mod assets;
 pub mod charts;
@@ -25,7 +26,7 @@ pub mod views;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use site::Site;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why a build failed: problems in the sources (to show as `file:line: message`), or an
 /// I/O failure while writing.
@@ -64,16 +65,6 @@ impl From<anyhow::Error> for BuildError {
     }
 }
 
-/// What a successful build produced.
-pub struct BuildReport {
-    pub site: Site,
-    /// The similar measures shown on the measure pages (kept for incremental updates).
-    pub similar: SimilarMap,
-    pub output: PathBuf,
-    pub files: usize,
-    pub pages: usize,
-}
-
 /// Validates the site without writing anything.
 pub fn check(root: &Path) -> Result<Site, Diagnostics> {
     let site = Site::load(root)?;
@@ -100,71 +91,6 @@ pub struct SimilarPage {
 /// Similar pages per measure, keyed by the measure's position in `Site::entries`.
 pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
-/// Steps of a build that other crates supply (the search index), kept out of this crate so
-/// that the site builder does not depend on the indexer.
-pub trait BuildHooks {
-    /// Runs after the site is loaded and validated, before rendering: returns, per measure,
-    /// similar measures of other cities to show on that page.
-    fn prepare(&mut self, _site: &Site) -> anyhow::Result<SimilarMap> {
-        Ok(Default::default())
-    }
-    /// Runs when the whole site is written to the staging directory, just before it replaces
-    /// the previous output. An error aborts the build and leaves the previous output in place.
-    fn before_commit(&mut self, _site: &Site, _staging: &Path) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
-
-/// A build with no index.
-pub struct NoHooks;
-impl BuildHooks for NoHooks {}
-
-/// Builds the site under `root` into `output`. The previous output is replaced only when the
-/// whole build succeeded.
-pub fn build(
-    root: &Path,
-    output: &Path,
-    hooks: &mut dyn BuildHooks,
-) -> Result<BuildReport, BuildError> {
-    guard_output(root, output)?;
-    let timer = progress::PhaseTimer::from_env();
-    let site = Site::load(root)?;
-    timer.mark("load");
-    let similar = hooks.prepare(&site)?;
-    timer.mark("prepare (index)");
-    let renderer = render::Renderer::new(&site)?.with_similar(&similar);
-    // Pages are written into the staging directory as they are rendered (in parallel).
-    let staging = output::Staging::new(output)?;
-    let progress = progress::Progress::start("rendering", renderer.job_count());
-    let page_count = renderer.render_each(
-        &|path: &str, contents: &[u8]| staging.write(path, contents),
-        Some(progress.counter()),
-    )?;
-    progress.finish();
-    drop(renderer);
-    timer.mark("render + write");
-    let mut files = Vec::new();
-    if site.config.compile_sass {
-        files.extend(assets::compile_sass(root)?);
-    }
-    files.extend(assets::static_files(root)?);
-    files.extend(data_files(&site)?);
-    for f in &files {
-        staging.write(&f.path, &f.contents)?;
-    }
-    timer.mark("data files");
-    hooks.before_commit(&site, staging.path())?;
-    staging.commit()?;
-    timer.mark("commit");
-    Ok(BuildReport {
-        site,
-        similar,
-        output: output.to_path_buf(),
-        files: page_count + files.len(),
-        pages: page_count,
-    })
-}
-
 /// The data downloads: `data/measures.json`, `data/kpis.json`, `data/measures.csv` and one CSV
 /// per theme.
 pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
@@ -189,25 +115,4 @@ pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
         });
     }
     Ok(files)
-}
-
-/// Refuses an output directory that would swallow the sources (the root itself or a parent).
-fn guard_output(root: &Path, output: &Path) -> Result<(), BuildError> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(output));
-    if root_abs.starts_with(&out_abs) {
-        return Err(BuildError::Io(anyhow::anyhow!(
-            "refusing to build into {}: it contains the site sources",
-            output.display()
-        )));
-    }
-    for dir in ["content", "templates", "sass", "static"] {
-        if out_abs.starts_with(root_abs.join(dir)) {
-            return Err(BuildError::Io(anyhow::anyhow!(
-                "refusing to build into {}: it is inside the {dir}/ sources",
-                output.display()
-            )));
-        }
-    }
-    Ok(())
 }

@@ -15,7 +15,7 @@ static REMOVALS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 /// national scale that is 450,000 files and directories, 50 s of file-system time that the
 /// new output need not wait for. [`wait_for_cleanup`] waits for these removals; a process
 /// that exits without waiting leaves the rest for the next build, which removes it the same way.
-fn remove_in_background(dir: PathBuf) {
+pub fn remove_in_background(dir: PathBuf) {
     let handle = std::thread::spawn(move || remove_tree(&dir));
     REMOVALS
         .lock()
@@ -112,8 +112,30 @@ impl Staging {
         std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Replaces `target` with the staged directory: two renames, the old output removed last.
+    /// Replaces `target` with the staged directory in one atomic exchange where the file system
+    /// offers it (Linux `renameat2(RENAME_EXCHANGE)`): a reader never finds the output missing.
+    /// Elsewhere two renames; either way the old output is removed last, in the background.
     pub fn commit(mut self) -> Result<()> {
+        if self.target.exists() && exchange(&self.dir, &self.target) {
+            // The staging path now holds the previous output.
+            self.committed = true;
+            let old = self.dir.with_file_name(format!(
+                ".{}.old-{}-{}",
+                self.target
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy(),
+                std::process::id(),
+                COMMITS.fetch_add(1, Ordering::Relaxed)
+            ));
+            let doomed = if std::fs::rename(&self.dir, &old).is_ok() {
+                old
+            } else {
+                self.dir.clone()
+            };
+            remove_in_background(doomed);
+            return Ok(());
+        }
         let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = self
             .target
@@ -151,6 +173,52 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Swaps two directories atomically; false where the system or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: two valid NUL-terminated paths; renameat2 touches no memory of ours.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Writes `rel` below `output` through a temporary file and a rename, so that a reader (the
+/// server) never sees a half-written file. Used where a live output is updated in place.
+pub fn write_atomically(output: &Path, rel: &str, contents: &[u8]) -> Result<()> {
+    if rel.split('/').any(|p| p == "..") || rel.starts_with('/') {
+        bail!("refusing to write outside the output: {rel}");
+    }
+    let path = output.join(rel);
+    let dir = path.parent().unwrap_or(output);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.kb-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 impl Drop for Staging {

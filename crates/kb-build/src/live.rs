@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use kb_site::content::Kind;
 use kb_site::Site;
 
@@ -52,7 +52,7 @@ pub enum Outcome {
 
 impl Live {
     /// Takes over the result of a full build.
-    pub fn new(root: &Path, output: &Path, report: kb_site::BuildReport) -> Live {
+    pub fn new(root: &Path, output: &Path, report: crate::BuildReport) -> Live {
         Live {
             root: root.to_path_buf(),
             output: output.to_path_buf(),
@@ -120,11 +120,11 @@ impl Live {
         let files = self.render(&pages, &[])?;
         if entry.front.in_search_index {
             if self.updater.is_none() {
-                self.updater = Some(search_indexer::IndexUpdater::open(&crate::cli::index_dir(
-                    &self.output,
-                ))?);
+                self.updater = Some(search_indexer::IndexUpdater::open(
+                    &crate::generation::live_index_dir(&self.output)?,
+                )?);
             }
-            let doc = crate::serve::document(entry, site.rendered(entry).text);
+            let doc = crate::documents::document(entry, site.rendered(entry).text);
             let updater = self.updater.as_mut().expect("opened above");
             updater.replace(&doc)?;
             updater.commit()?;
@@ -153,7 +153,7 @@ impl Live {
         let mut files = self.render(&sections, &themes)?;
         if matches!(entry.kind, Kind::Measure(_)) {
             for f in kb_site::data_files(site)? {
-                write_atomically(&self.output, &f.path, &f.contents)?;
+                kb_site::output::write_atomically(&self.output, &f.path, &f.contents)?;
                 files += 1;
             }
         }
@@ -170,7 +170,7 @@ impl Live {
             .with_similar(&self.similar);
         renderer
             .render_selected(pages, themes, &|path, contents| {
-                write_atomically(&self.output, path, contents)
+                kb_site::output::write_atomically(&self.output, path, contents)
             })
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
@@ -182,22 +182,4 @@ fn themes_of(e: &kb_site::content::Entry) -> Vec<String> {
         .get("themes")
         .cloned()
         .unwrap_or_default()
-}
-
-/// Writes `rel` below `output` through a temporary file and a rename, so that the server never
-/// sends a half-written page.
-fn write_atomically(output: &Path, rel: &str, contents: &[u8]) -> Result<()> {
-    if rel.split('/').any(|p| p == "..") || rel.starts_with('/') {
-        anyhow::bail!("refusing to write outside the output: {rel}");
-    }
-    let path = output.join(rel);
-    let dir = path.parent().unwrap_or(output);
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.kb-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))
 }

@@ -47,8 +47,7 @@ fn fixture() -> tempfile::TempDir {
 fn builds_both_languages_with_data() {
     let root = fixture();
     let out = root.path().join("public");
-    let report =
-        kb_site::build(root.path(), &out, &mut kb_site::NoHooks).unwrap_or_else(|e| panic!("{e}"));
+    let report = kb_build::build(root.path(), &out).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.pages > 10);
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<html lang=\"ja\">"));
@@ -116,7 +115,7 @@ fn builds_both_languages_with_data() {
 fn failed_build_leaves_previous_output_untouched() {
     let root = fixture();
     let out = root.path().join("public");
-    kb_site::build(root.path(), &out, &mut kb_site::NoHooks).unwrap();
+    kb_build::build(root.path(), &out).unwrap();
     let before = std::fs::read(out.join("cities/takasaki/index.html")).unwrap();
     let file = root
         .path()
@@ -125,7 +124,7 @@ fn failed_build_leaves_previous_output_untouched() {
         .unwrap()
         .replace("\"ojt\"", "\"ojtt\"");
     std::fs::write(&file, text).unwrap();
-    let err = kb_site::build(root.path(), &out, &mut kb_site::NoHooks)
+    let err = kb_build::build(root.path(), &out)
         .err()
         .expect("build fails")
         .to_string();

@@ -1,0 +1,68 @@
+//! The indexing stage: every indexed page's search document into a tantivy index, and the
+//! similar measures of other cities that the measure pages list (computed on the same pass).
+
+use crate::documents::{document_at, indexed_entries};
+use kb_site::{SimilarMap, SimilarPage, Site};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How many similar measures each measure page shows from each other city, and in all.
+const SIMILAR_PER_CITY: usize = 2;
+const SIMILAR_MAX_TOTAL: usize = 8;
+
+/// Writes the index of `site` into `dir` and returns the similar measures per measure.
+pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<SimilarMap> {
+    let positions = indexed_entries(site);
+    let progress = kb_site::progress::Progress::start("indexing", positions.len());
+    let opts = search_indexer::IndexOptions {
+        similar: Some(search_indexer::SimilarOptions {
+            per_city: SIMILAR_PER_CITY,
+            max_total: SIMILAR_MAX_TOTAL,
+        }),
+        progress: Some(progress.counter()),
+    };
+    // Each page's plain text is rendered on the indexing threads and dropped once indexed.
+    let make = |i: usize| document_at(site, positions[i]);
+    let (_, found) = search_indexer::write_index_from(positions.len(), &make, dir, &opts)?;
+    progress.finish();
+    Ok(similar_pages(site, &positions, found))
+}
+
+/// Similar measures per measure. They are computed between the Japanese pages; an English page
+/// lists the English twins of its Japanese twin's similar measures.
+fn similar_pages(
+    site: &Site,
+    positions: &[usize],
+    found: search_indexer::SimilarByDoc,
+) -> SimilarMap {
+    let twin = |i: usize| {
+        let e = &site.entries[i];
+        site.translation(e)
+            .and_then(|t| site.position(&t.key, &t.lang))
+    };
+    let mut out = HashMap::new();
+    for (source, hits) in found {
+        let ja = positions[source];
+        let ja_hits: Vec<SimilarPage> = hits
+            .iter()
+            .map(|&(o, score)| SimilarPage {
+                entry: positions[o],
+                score,
+            })
+            .collect();
+        if let Some(en) = twin(ja) {
+            let en_hits = ja_hits
+                .iter()
+                .filter_map(|h| {
+                    twin(h.entry).map(|entry| SimilarPage {
+                        entry,
+                        score: h.score,
+                    })
+                })
+                .collect();
+            out.insert(en, en_hits);
+        }
+        out.insert(ja, ja_hits);
+    }
+    out
+}

@@ -2,6 +2,7 @@
 
 use crate::cmd;
 use clap::{Parser, Subcommand};
+use kb_site::base_url::BaseUrl;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -25,13 +26,18 @@ enum Command {
         /// Where to write the site (default: <root>/public).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Publish under this URL instead of config.toml's `base_url`: an absolute URL
+        /// (`https://intranet.example/jinji/kb/`) or a path (`/jinji/kb/`).
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
     },
     /// Validate everything without writing; prints `path:line: message` per problem.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Build, serve on 127.0.0.1 and rebuild when a source file changes.
+    /// Build, serve on 127.0.0.1 and rebuild when a source file changes; with --no-build,
+    /// serve a prebuilt output read-only.
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -39,6 +45,19 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// The address to listen on; anything but loopback makes the site reachable from the
+        /// network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Serve the output (site and index) as built: never build, write or watch.
+        #[arg(long)]
+        no_build: bool,
+        /// Build for (and serve under) this URL instead of config.toml's `base_url`.
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
+        /// Log one line per request to standard error.
+        #[arg(long)]
+        access_log: bool,
     },
     /// Search the index written by `kb build`.
     Search {
@@ -88,15 +107,31 @@ enum Command {
 /// Runs the command line; returns the exit status.
 pub fn run() -> i32 {
     match Cli::parse().command {
-        Command::Build { root, output } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+        } => {
             let output = kb_build::output_dir(&root, output);
-            cmd::build(&root, &output)
+            cmd::build(&root, &output, base_url)
         }
         Command::Check { root } => cmd::check(&root),
-        Command::Serve { root, output, port } => {
-            let output = kb_build::output_dir(&root, output);
-            cmd::serve(&root, &output, port)
-        }
+        Command::Serve {
+            root,
+            output,
+            port,
+            bind,
+            no_build,
+            base_url,
+            access_log,
+        } => cmd::serve(crate::server::ServeOptions {
+            output: kb_build::output_dir(&root, output),
+            root,
+            addr: std::net::SocketAddr::new(bind, port),
+            no_build,
+            base_url,
+            access_log,
+        }),
         Command::Search {
             root,
             output,
@@ -133,4 +168,8 @@ pub fn run() -> i32 {
             seed,
         }),
     }
+}
+
+fn parse_base_url(raw: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(raw)
 }

@@ -4,8 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
-pub fn build(root: &Path, output: &Path) -> i32 {
-    let status = match kb_build::build(root, output) {
+pub fn build(root: &Path, output: &Path, base_url: Option<kb_site::base_url::BaseUrl>) -> i32 {
+    let opts = kb_build::BuildOptions {
+        base_url,
+        ..Default::default()
+    };
+    let status = match kb_build::build_with(root, output, &opts) {
         Ok(report) => {
             eprintln!(
                 "built {} pages ({} files) into {}",
@@ -50,8 +54,8 @@ pub fn check(root: &Path) -> i32 {
     }
 }
 
-pub fn serve(root: &Path, output: &Path, port: u16) -> i32 {
-    match crate::server::serve(root, output, port) {
+pub fn serve(opts: crate::server::ServeOptions) -> i32 {
+    match crate::server::serve(opts) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -416,7 +416,10 @@ fn child(args: &[String]) -> Result<()> {
         "site" => {
             let (root, out) = (Path::new(arg(1)?), Path::new(arg(2)?));
             let start = Instant::now();
-            let site_only = kb_build::BuildOptions { index: false };
+            let site_only = kb_build::BuildOptions {
+                index: false,
+                ..Default::default()
+            };
             let report =
                 kb_build::build_with(root, out, &site_only).map_err(|e| anyhow::anyhow!("{e}"))?;
             let total = start.elapsed().as_secs_f64();

@@ -7,6 +7,10 @@ use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The address a request came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub std::net::SocketAddr);
+
 /// Accepts connections until `shutdown` resolves, then lets the connections finish their
 /// requests (at most `limits.shutdown_grace`) and returns.
 pub async fn run(
@@ -26,9 +30,9 @@ pub async fn run(
             },
             _ = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
                     eprintln!("accept failed: {e}");
@@ -39,7 +43,14 @@ pub async fn run(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The peer's address travels with each request (for the access log).
+        let app = app.clone();
+        let service = hyper_util::service::TowerToHyperService::new(tower::service_fn(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(Peer(peer));
+                tower::ServiceExt::oneshot(app.clone(), req)
+            },
+        ));
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let _permit = permit;

@@ -65,16 +65,23 @@ pub async fn static_file(State(state): State<AppState>, req: Request<Body>) -> R
         return resp;
     }
     let path = req.uri().path().to_string();
+    let mounted = req
+        .extensions()
+        .get::<super::mount::Mounted>()
+        .cloned()
+        .unwrap_or_default();
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let output = state.output.clone();
     let found = tokio::task::spawn_blocking(move || find_file(&output, &path)).await;
     let (status, file, bytes, etag) = match found {
         Ok(Found::Redirect(location)) => {
+            // Under the prefix the request came with (`/jinji/kb`), if it had one.
+            let location = format!("{}{location}", mounted.0);
             return (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],
             )
-                .into_response()
+                .into_response();
         }
         Ok(Found::File {
             status,
@@ -126,6 +133,10 @@ pub async fn static_file(State(state): State<AppState>, req: Request<Body>) -> R
 /// Pages, data and the unversioned `/style.css` and `/js/*.js` change with every rebuild: the
 /// browser revalidates them (cheaply, by ETag). Only images and fonts may be kept for a day.
 fn cache_control(file: &Path) -> &'static str {
+    if kb_build::urls::is_fingerprinted(&file.to_string_lossy()) {
+        // The name changes with the content: keep it for a year.
+        return "public, max-age=31536000, immutable";
+    }
     match mime_for(file) {
         m if m.starts_with("image/") || m.starts_with("font/") => "public, max-age=86400",
         _ => "no-cache",

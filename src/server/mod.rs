@@ -10,53 +10,74 @@ mod api;
 mod files;
 mod guard;
 mod limits;
+mod mount;
 mod state;
 mod watch;
 
 use anyhow::{Context, Result};
 use axum::routing::get;
 use axum::Router;
-use std::path::Path;
+use kb_site::base_url::BaseUrl;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub use limits::Limits;
 use state::AppState;
 
-pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
-    let live = match kb_build::build(root, output) {
-        Ok(r) => {
-            eprintln!("built {} pages into {}", r.pages, output.display());
-            Some(kb_build::live::Live::new(root, output, r))
-        }
-        Err(e) => {
-            eprintln!("{e}\nbuild failed; serving the previous output if there is one");
-            None
-        }
+/// What `kb serve` was asked to do.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub addr: SocketAddr,
+    /// Serve the output as built: no build, no writes, no watching.
+    pub no_build: bool,
+    pub base_url: Option<BaseUrl>,
+    pub access_log: bool,
+}
+
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    // The port first: a port in use or an address that cannot be bound is reported before
+    // anything is built or written.
+    let listener = std::net::TcpListener::bind(opts.addr)
+        .with_context(|| format!("cannot listen on {}", opts.addr))?;
+    listener.set_nonblocking(true)?;
+    let output = opts.output.clone();
+    let (base, live) = if opts.no_build {
+        (prebuilt_base(&opts)?, None)
+    } else {
+        start_building(&opts)
     };
     let state = AppState {
-        output: output.to_path_buf(),
-        index: Arc::new(RwLock::new(kb_build::open_index(output).ok().map(Arc::new))),
+        output: output.clone(),
+        index: Arc::new(RwLock::new(
+            kb_build::open_index(&output).ok().map(Arc::new),
+        )),
     };
-    watch::spawn_watcher(
-        root.to_path_buf(),
-        output.to_path_buf(),
-        state.index.clone(),
-        live,
-    );
+    if !opts.no_build {
+        let build = kb_build::BuildOptions {
+            base_url: opts.base_url.clone(),
+            ..Default::default()
+        };
+        watch::spawn_watcher(opts.root.clone(), output, build, state.index.clone(), live);
+    }
     let limits = Limits::from_env();
+    let app = router(state, limits, base.prefix(), opts.access_log);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let addr = opts.addr;
     let result = runtime.block_on(async move {
         // Signal handlers first: a SIGTERM that arrives once the port answers must stop the
         // server gracefully, never kill it.
         let shutdown = accept::shutdown_signal()?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
-        eprintln!("serving http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-        accept::run(listener, router(state, limits), limits, shutdown).await;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        if !addr.ip().is_loopback() {
+            eprintln!("note: listening on {addr}: the site is now reachable from the network");
+        }
+        eprintln!("serving http://{addr}{}/ (Ctrl-C to stop)", base.prefix());
+        accept::run(listener, app, limits, shutdown).await;
         eprintln!("stopped");
         Ok(())
     });
@@ -65,12 +86,61 @@ pub fn serve(root: &Path, output: &Path, port: u16) -> Result<()> {
     result
 }
 
-fn router(state: AppState, limits: Limits) -> Router {
-    guard::guarded_router(
-        Router::new()
-            .route("/api/search", get(api::api_search))
-            .fallback(files::static_file)
-            .with_state(state),
-        limits,
-    )
+/// Builds the site (serving the previous output if the build fails); returns its base URL and
+/// the built site kept for incremental updates.
+fn start_building(opts: &ServeOptions) -> (BaseUrl, Option<kb_build::live::Live>) {
+    let build = kb_build::BuildOptions {
+        base_url: opts.base_url.clone(),
+        ..Default::default()
+    };
+    match kb_build::build_with(&opts.root, &opts.output, &build) {
+        Ok(r) => {
+            eprintln!("built {} pages into {}", r.pages, opts.output.display());
+            let base = BaseUrl::parse(&r.site.config.base_url).unwrap_or_default();
+            let live = kb_build::live::Live::new(&opts.root, &opts.output, r);
+            (base, Some(live))
+        }
+        Err(e) => {
+            eprintln!("{e}\nbuild failed; serving the previous output if there is one");
+            let base = kb_build::generation::live_base_url(&opts.output)
+                .ok()
+                .or_else(|| opts.base_url.clone())
+                .unwrap_or_default();
+            (base, None)
+        }
+    }
+}
+
+/// Checks that `--output` holds a complete build with its index; returns its base URL.
+fn prebuilt_base(opts: &ServeOptions) -> Result<BaseUrl> {
+    kb_build::live_index_dir(&opts.output)
+        .with_context(|| format!("--no-build: nothing to serve in {}", opts.output.display()))?;
+    let built = kb_build::generation::live_base_url(&opts.output)?;
+    if let Some(asked) = &opts.base_url {
+        anyhow::ensure!(
+            asked == &built,
+            "--no-build: {} was built for {built}, not {asked}; rebuild it with `kb build --base-url {asked}`",
+            opts.output.display()
+        );
+    }
+    Ok(built)
+}
+
+fn router(state: AppState, limits: Limits, prefix: &str, access_log: bool) -> Router {
+    let output = state.output.clone();
+    let app = Router::new()
+        .route("/api/search", get(api::api_search))
+        .route(
+            "/healthz",
+            get(move || async move { mount::health(&output) }),
+        )
+        .fallback(files::static_file)
+        .with_state(state);
+    let app = mount::mount(app, prefix).layer(tower_http::compression::CompressionLayer::new());
+    let app = guard::guarded_router(app, limits);
+    if access_log {
+        app.layer(axum::middleware::from_fn(mount::access_log))
+    } else {
+        app
+    }
 }

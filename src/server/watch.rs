@@ -10,13 +10,19 @@ use std::time::{Duration, SystemTime};
 /// Watches the sources (inotify; polling twice a second where that is unavailable). An edited
 /// content file is applied incrementally ([`kb_build::live`]); anything else rebuilds everything
 /// and swaps the new index in.
-pub fn spawn_watcher(root: PathBuf, output: PathBuf, index: SharedIndex, mut live: Option<Live>) {
+pub fn spawn_watcher(
+    root: PathBuf,
+    output: PathBuf,
+    build: kb_build::BuildOptions,
+    index: SharedIndex,
+    mut live: Option<Live>,
+) {
     std::thread::spawn(move || {
         let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
         let watcher = watch_sources(&root, tx);
         if watcher.is_none() {
             eprintln!("file notifications unavailable: polling the sources twice a second");
-            poll_and_rebuild(&root, &output, &index);
+            poll_and_rebuild(&root, &output, &build, &index);
             return;
         }
         while let Ok(first) = rx.recv() {
@@ -61,7 +67,7 @@ pub fn spawn_watcher(root: PathBuf, output: PathBuf, index: SharedIndex, mut liv
                 }
                 l.release_index();
             }
-            if let Some(report) = rebuild(&root, &output, &index) {
+            if let Some(report) = rebuild(&root, &output, &build, &index) {
                 live = Some(Live::new(&root, &output, report));
             }
         }
@@ -124,10 +130,15 @@ fn is_source(root: &Path, p: &Path) -> bool {
 }
 
 /// A full build; on success the new index replaces the served one.
-fn rebuild(root: &Path, output: &Path, index: &SharedIndex) -> Option<kb_build::BuildReport> {
+fn rebuild(
+    root: &Path,
+    output: &Path,
+    build: &kb_build::BuildOptions,
+    index: &SharedIndex,
+) -> Option<kb_build::BuildReport> {
     let started = std::time::Instant::now();
     // A panicking build must not end the watcher: the server would silently go stale.
-    let built = std::panic::catch_unwind(|| kb_build::build(root, output));
+    let built = std::panic::catch_unwind(|| kb_build::build_with(root, output, build));
     match built {
         Ok(Ok(r)) => {
             // The new index is opened before it replaces the old one: searches in flight keep
@@ -165,7 +176,12 @@ fn rebuild(root: &Path, output: &Path, index: &SharedIndex) -> Option<kb_build::
 
 /// Where file notifications are unavailable: polls the sources twice a second and rebuilds
 /// everything after a change.
-fn poll_and_rebuild(root: &Path, output: &Path, index: &SharedIndex) {
+fn poll_and_rebuild(
+    root: &Path,
+    output: &Path,
+    build: &kb_build::BuildOptions,
+    index: &SharedIndex,
+) {
     let mut last = fingerprint(root);
     loop {
         std::thread::sleep(Duration::from_millis(500));
@@ -174,7 +190,7 @@ fn poll_and_rebuild(root: &Path, output: &Path, index: &SharedIndex) {
             continue;
         }
         last = now;
-        rebuild(root, output, index);
+        rebuild(root, output, build, index);
     }
 }
 

@@ -10,6 +10,9 @@
   var pager = document.getElementById("search-pager");
   if (!form || !status) return;
   var PAGE = 10;
+  // The site may live under a sub-path (base_url): the API is found beside this script.
+  var script = document.currentScript;
+  var BASE = script && script.src ? script.src.replace(/js\/[^\/]*$/, "") : "/";
   var text = function (k) { return status.getAttribute("data-" + k) || ""; };
   var names = function (attr, key) {
     var map = {};
@@ -120,8 +123,14 @@
     var api = new URLSearchParams({ q: q, limit: String(PAGE), offset: String((page - 1) * PAGE) });
     ["city", "theme", "lang"].forEach(function (k) { if (p.get(k)) api.set(k, p.get(k)); });
     status.textContent = "…";
-    fetch("/api/search?" + api.toString(), { headers: { Accept: "application/json" } })
+    fetch(BASE + "api/search?" + api.toString(), { headers: { Accept: "application/json" } })
       .then(function (res) {
+        // A plain static web server answers with a page, not the API: say so plainly.
+        if ((res.headers.get("Content-Type") || "").indexOf("json") < 0) {
+          var e = new Error(text("needs-server"));
+          e.plain = true;
+          throw e;
+        }
         return res.json().then(function (body) {
           if (!res.ok) throw new Error(body && body.error ? body.error : String(res.status));
           return body;
@@ -129,7 +138,8 @@
       })
       .then(function (data) { render(data, p, page); })
       .catch(function (err) {
-        status.textContent = text("unreachable") + (err && err.message && err.message.length < 200 ? " (" + err.message + ")" : "");
+        status.textContent = err && err.plain ? err.message
+          : text("unreachable") + (err && err.message && err.message.length < 200 ? " (" + err.message + ")" : "");
         status.className = "search-status error";
       });
   }

@@ -54,6 +54,25 @@ impl Default for Generation {
     }
 }
 
+/// The marker's contents: the generation, then the `base_url` the site was built for (a server
+/// of a prebuilt output learns its base path from it).
+pub fn marker_contents(generation: &Generation, base: &kb_site::base_url::BaseUrl) -> String {
+    format!("{}\n{base}\n", generation.id())
+}
+
+/// The `base_url` the site in `output` was built for.
+pub fn live_base_url(output: &Path) -> Result<kb_site::base_url::BaseUrl> {
+    let marker = output.join(MARKER);
+    let text = std::fs::read_to_string(&marker).with_context(|| {
+        format!(
+            "{} holds no complete build; run `kb build`",
+            output.display()
+        )
+    })?;
+    let raw = text.lines().nth(1).unwrap_or("/");
+    kb_site::base_url::BaseUrl::parse(raw).map_err(|e| anyhow::anyhow!("{}: {e}", marker.display()))
+}
+
 /// The generation of the site in `output`, from its marker.
 pub fn live_generation(output: &Path) -> Result<String> {
     let marker = output.join(MARKER);
@@ -64,7 +83,7 @@ pub fn live_generation(output: &Path) -> Result<String> {
             MARKER
         )
     })?;
-    let id = id.trim().to_string();
+    let id = id.lines().next().unwrap_or_default().trim().to_string();
     anyhow::ensure!(
         valid_id(&id),
         "{}: not a generation name: {id:?}",

@@ -15,6 +15,7 @@ pub mod generation;
 mod index;
 pub mod live;
 mod pipeline;
+pub mod urls;
 
 pub use generation::{index_root, live_index_dir};
 pub use kb_site::{check, BuildError, Site};

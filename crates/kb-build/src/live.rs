@@ -26,6 +26,7 @@ pub struct Live {
     output: PathBuf,
     site: Site,
     similar: kb_site::SimilarMap,
+    rewriter: crate::urls::Rewriter,
     updater: Option<search_indexer::IndexUpdater>,
 }
 
@@ -58,6 +59,7 @@ impl Live {
             output: output.to_path_buf(),
             site: report.site,
             similar: report.similar,
+            rewriter: report.rewriter,
             updater: None,
         }
     }
@@ -170,7 +172,7 @@ impl Live {
             .with_similar(&self.similar);
         renderer
             .render_selected(pages, themes, &|path, contents| {
-                kb_site::output::write_atomically(&self.output, path, contents)
+                kb_site::output::write_atomically(&self.output, path, &self.rewriter.page(contents))
             })
             .map_err(|e| anyhow::anyhow!("{e}"))
     }

@@ -3,8 +3,11 @@
 
 use crate::fault;
 use crate::generation::{self, Generation, IndexStaging};
+use crate::urls::{fingerprinted_name, Rewriter};
+use kb_site::base_url::BaseUrl;
 use kb_site::progress::{PhaseTimer, Progress};
-use kb_site::{assets, output, render, BuildError, SimilarMap, Site};
+use kb_site::render::OutputFile;
+use kb_site::{assets, output, render, BuildError, Diagnostic, SimilarMap, Site};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -14,11 +17,16 @@ pub struct BuildOptions {
     /// Write the search index (and list similar measures). Off only for benchmarks of the site
     /// builder alone: such an output has no index for readers to find.
     pub index: bool,
+    /// Overrides `base_url` of `config.toml` for this build (`kb build --base-url`).
+    pub base_url: Option<BaseUrl>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { index: true }
+        BuildOptions {
+            index: true,
+            base_url: None,
+        }
     }
 }
 
@@ -29,6 +37,9 @@ pub struct BuildReport {
     pub similar: SimilarMap,
     pub output: PathBuf,
     pub generation: Generation,
+    /// How the pages' URLs were rewritten (base path, fingerprinted assets): pages rendered
+    /// again later (incremental updates) are rewritten the same way.
+    pub rewriter: Rewriter,
     pub files: usize,
     pub pages: usize,
     /// When each phase ended, from the start of the build (`load`, `index`, `render`, `data`,
@@ -56,7 +67,12 @@ pub fn build_with(
         timer.mark(phase);
         phases.push((phase, started.elapsed()));
     };
-    let site = Site::load(root)?;
+    let mut site = Site::load(root)?;
+    let base = match &opts.base_url {
+        Some(b) => b.clone(),
+        None => config_base_url(root, &site)?,
+    };
+    site.config.base_url = base.to_string();
     mark("load");
     let generation = Generation::new();
     let (index, similar) = if opts.index {
@@ -70,12 +86,33 @@ pub fn build_with(
     mark("index");
     fault::point("after-index")?;
 
+    // Assets first: the pages name the stylesheet and scripts by their fingerprinted names.
+    let mut files = Vec::new();
+    if site.config.compile_sass {
+        files.extend(assets::compile_sass(root)?);
+    }
+    files.extend(assets::static_files(root)?);
+    let fingerprinted = fingerprint_assets(&files);
+    let rewriter = Rewriter::new(
+        &base,
+        fingerprinted
+            .iter()
+            .map(|(from, to)| (format!("/{from}"), format!("/{}", to.path)))
+            .collect(),
+    );
+    files.extend(fingerprinted.into_iter().map(|(_, f)| f));
+    files.extend(kb_site::data_files(&site)?);
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: kb_site::sitemap::sitemap_xml(&site),
+    });
+
     let renderer = render::Renderer::new(&site)?.with_similar(&similar);
     // Pages are written into the staging directory as they are rendered (in parallel).
     let staging = output::Staging::new(output)?;
     let progress = Progress::start("rendering", renderer.job_count());
     let pages = renderer.render_each(
-        &|path: &str, contents: &[u8]| staging.write(path, contents),
+        &|path: &str, contents: &[u8]| staging.write(path, &rewriter.page(contents)),
         Some(progress.counter()),
     )?;
     progress.finish();
@@ -83,17 +120,12 @@ pub fn build_with(
     mark("render");
     fault::point("after-render")?;
 
-    let mut files = Vec::new();
-    if site.config.compile_sass {
-        files.extend(assets::compile_sass(root)?);
-    }
-    files.extend(assets::static_files(root)?);
-    files.extend(kb_site::data_files(&site)?);
     for f in &files {
         staging.write(&f.path, &f.contents)?;
     }
     if index.is_some() {
-        staging.write(generation::MARKER, generation.id().as_bytes())?;
+        let marker = generation::marker_contents(&generation, &base);
+        staging.write(generation::MARKER, marker.as_bytes())?;
     }
     mark("data");
 
@@ -111,9 +143,48 @@ pub fn build_with(
         similar,
         output: output.to_path_buf(),
         generation,
+        rewriter,
         files: pages + files.len(),
         pages,
         phases,
+    })
+}
+
+/// The stylesheet and scripts under fingerprinted names (`style.css` → `style.<hash>.css`),
+/// keyed by their plain names. The plain files stay too, for anything that links them by name.
+fn fingerprint_assets(files: &[OutputFile]) -> Vec<(String, OutputFile)> {
+    files
+        .iter()
+        .filter(|f| f.path == "style.css" || (f.path.starts_with("js/") && f.path.ends_with(".js")))
+        .map(|f| {
+            let renamed = OutputFile {
+                path: fingerprinted_name(&f.path, &f.contents),
+                contents: f.contents.clone(),
+            };
+            (f.path.clone(), renamed)
+        })
+        .collect()
+}
+
+/// `base_url` of `config.toml`, checked.
+fn config_base_url(root: &Path, site: &Site) -> Result<BaseUrl, BuildError> {
+    BaseUrl::parse(&site.config.base_url).map_err(|message| {
+        let config = root.join("config.toml");
+        let line = std::fs::read_to_string(&config)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .position(|l| l.trim_start().starts_with("base_url"))
+                    .map(|i| i + 1)
+            })
+            .unwrap_or(0);
+        BuildError::from(
+            Diagnostic::new(
+                "config.toml",
+                line,
+                format!("base_url: {message} (hint: for example \"/\", \"/jinji/kb/\" or \"https://intranet.example/jinji/kb/\")"),
+            ),
+        )
     })
 }
 

@@ -51,6 +51,8 @@ fn year_value(v: &YearValue) -> YearValueRecord {
 
 /// Every measure of every city, in city order then reading order.
 pub fn measures(site: &Site) -> Vec<MeasureRecord> {
+    // URLs as readers follow them: under base_url's path.
+    let base = crate::base_url::BaseUrl::parse(&site.config.base_url).unwrap_or_default();
     let mut out = Vec::new();
     for city in site.cities() {
         for ja in site.measures(city, "ja") {
@@ -72,8 +74,8 @@ pub fn measures(site: &Site) -> Vec<MeasureRecord> {
                     en: en.map_or_else(String::new, |e| e.title().into()),
                 },
                 url: LangPair {
-                    ja: ja.url.clone(),
-                    en: en.map_or_else(String::new, |e| e.url.clone()),
+                    ja: base.path(&ja.url),
+                    en: en.map_or_else(String::new, |e| base.path(&e.url)),
                 },
             });
         }

@@ -39,9 +39,12 @@ fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A page's URL for a spreadsheet cell: absolute when base_url names a host, so that Excel
+/// opens it.
 fn absolute(site: &Site, url: &str) -> String {
-    let base = site.config.base_url.trim_end_matches('/');
-    format!("{base}{url}")
+    crate::base_url::BaseUrl::parse(&site.config.base_url)
+        .unwrap_or_default()
+        .absolute(url)
 }
 
 /// One row per measure, optionally only those with `theme` among their themes.

@@ -6,6 +6,7 @@
 //! swap). The `kb-build` crate runs them, with the search index, as one build.
 
 pub mod assets;
+pub mod base_url;
 pub mod charts;
 pub mod config;
 pub mod content;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod site;
+pub mod sitemap;
 pub mod suggest;
 pub mod validate;
 pub mod views;

@@ -134,6 +134,33 @@ fn a_prebuilt_output_is_served_read_only_on_another_address() {
     );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"results\""));
+    // Without JavaScript: the server fills in the search page and narrows a theme page.
+    let (status, _, body) = get_at("127.0.0.2", port, "/jinji/kb/search/?q=%E7%A0%94%E4%BF%AE");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<li class=\"result\"><h2><a href=\"/jinji/kb/cities/"),
+        "no results rendered"
+    );
+    assert!(body.contains("value=\"研修\""));
+    assert!(
+        !body.contains("<noscript>"),
+        "the needs-JavaScript notice stays"
+    );
+    assert!(body.contains("page=2"), "no pager");
+    let (_, _, body) = get_at(
+        "127.0.0.2",
+        port,
+        "/jinji/kb/en/search/?q=training&city=osaki&page=2",
+    );
+    assert!(body.contains("<li class=\"result\"><h2><a href=\"/jinji/kb/"));
+    assert!(body.contains("<option value=\"osaki\" selected>"));
+    let (_, _, body) = get_at(
+        "127.0.0.2",
+        port,
+        "/jinji/kb/themes/training/?city=osaki&city=kofu",
+    );
+    assert!(body.contains("value=\"osaki\" checked>") && body.contains("value=\"kofu\" checked>"));
+    assert!(!body.contains("value=\"takasaki\" checked>"));
     let (status, _, body) = get_at("127.0.0.2", port, "/healthz");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""));

@@ -87,7 +87,15 @@ pub async fn api_search(State(state): State<AppState>, uri: axum::http::Uri) -> 
     };
     let result = tokio::task::spawn_blocking(move || index.search(&req)).await;
     match result {
-        Ok(Ok(resp)) => Json(resp).into_response(),
+        Ok(Ok(mut resp)) => {
+            // Result URLs as readers follow them, under the base path.
+            if !state.prefix.is_empty() {
+                for r in &mut resp.results {
+                    r.url = format!("{}{}", state.prefix, r.url);
+                }
+            }
+            Json(resp).into_response()
+        }
         Ok(Err(SearchError::BadRequest(m))) => json_error(StatusCode::BAD_REQUEST, &m),
         Ok(Err(e)) => json_error(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -71,8 +71,10 @@ pub async fn static_file(State(state): State<AppState>, req: Request<Body>) -> R
         .cloned()
         .unwrap_or_default();
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let query = req.uri().query().unwrap_or_default().to_string();
     let output = state.output.clone();
-    let found = tokio::task::spawn_blocking(move || find_file(&output, &path)).await;
+    let lookup = path.clone();
+    let found = tokio::task::spawn_blocking(move || find_file(&output, &lookup)).await;
     let (status, file, bytes, etag) = match found {
         Ok(Found::Redirect(location)) => {
             // Under the prefix the request came with (`/jinji/kb`), if it had one.
@@ -93,6 +95,11 @@ pub async fn static_file(State(state): State<AppState>, req: Request<Body>) -> R
             return (StatusCode::NOT_FOUND, "not found").into_response();
         }
     };
+    if status == StatusCode::OK && !query.is_empty() {
+        if let Some(page) = completed_page(&state, &path, &query, &bytes).await {
+            return dynamic_html(page, method == axum::http::Method::HEAD);
+        }
+    }
     let cache = cache_control(&file);
     if status == StatusCode::OK
         && if_none_match.is_some_and(|v| {
@@ -127,6 +134,46 @@ pub async fn static_file(State(state): State<AppState>, req: Request<Body>) -> R
             headers.insert(header::ETAG, v);
         }
     }
+    resp
+}
+
+/// The search page with its results, or a theme page narrowed to the picked cities, for
+/// readers without JavaScript ([`super::pages`]); `None` for every other page.
+async fn completed_page(state: &AppState, path: &str, query: &str, page: &[u8]) -> Option<String> {
+    let params = super::pages::query_values(query);
+    let html = std::str::from_utf8(page).ok()?.to_string();
+    if super::pages::is_theme_page(path) {
+        return Some(super::pages::theme_page(&html, &params));
+    }
+    if !super::pages::is_search_page(path) {
+        return None;
+    }
+    let index = match state.index.read() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    let prefix = state.prefix.clone();
+    tokio::task::spawn_blocking(move || {
+        super::pages::search_page(&html, &params, index.as_deref(), &prefix)
+    })
+    .await
+    .ok()
+}
+
+fn dynamic_html(page: String, head_only: bool) -> Response {
+    let len = page.len();
+    let mut resp = Response::new(if head_only {
+        Body::empty()
+    } else {
+        Body::from(page)
+    });
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 

@@ -11,6 +11,7 @@ mod files;
 mod guard;
 mod limits;
 mod mount;
+mod pages;
 mod state;
 mod watch;
 
@@ -54,6 +55,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         index: Arc::new(RwLock::new(
             kb_build::open_index(&output).ok().map(Arc::new),
         )),
+        prefix: base.prefix().to_string(),
     };
     if !opts.no_build {
         let build = kb_build::BuildOptions {
@@ -63,7 +65,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         watch::spawn_watcher(opts.root.clone(), output, build, state.index.clone(), live);
     }
     let limits = Limits::from_env();
-    let app = router(state, limits, base.prefix(), opts.access_log);
+    let app = router(state, limits, opts.access_log);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -126,8 +128,9 @@ fn prebuilt_base(opts: &ServeOptions) -> Result<BaseUrl> {
     Ok(built)
 }
 
-fn router(state: AppState, limits: Limits, prefix: &str, access_log: bool) -> Router {
+fn router(state: AppState, limits: Limits, access_log: bool) -> Router {
     let output = state.output.clone();
+    let prefix = state.prefix.clone();
     let app = Router::new()
         .route("/api/search", get(api::api_search))
         .route(
@@ -136,7 +139,7 @@ fn router(state: AppState, limits: Limits, prefix: &str, access_log: bool) -> Ro
         )
         .fallback(files::static_file)
         .with_state(state);
-    let app = mount::mount(app, prefix).layer(tower_http::compression::CompressionLayer::new());
+    let app = mount::mount(app, &prefix).layer(tower_http::compression::CompressionLayer::new());
     let app = guard::guarded_router(app, limits);
     if access_log {
         app.layer(axum::middleware::from_fn(mount::access_log))

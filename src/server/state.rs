@@ -11,4 +11,6 @@ pub type SharedIndex = Arc<RwLock<Option<Arc<SearchIndex>>>>;
 pub struct AppState {
     pub output: PathBuf,
     pub index: SharedIndex,
+    /// The base path pages are served under (`/jinji/kb`, or empty): result links carry it.
+    pub prefix: String,
 }

@@ -47,8 +47,12 @@ fn trim_stars(mut p: &[char]) -> &[char] {
     p
 }
 
-/// A character class after its `[`: (members and ranges, negated, the pattern after `]`).
-fn class(p: &[char]) -> Option<(Vec<(char, char)>, bool, &[char])> {
+/// A parsed character class: its ranges (a single member is a range of one), whether it is
+/// negated, and the pattern after its `]`.
+type Class<'a> = (Vec<(char, char)>, bool, &'a [char]);
+
+/// The character class after a `[`, or `None` when no `]` closes it.
+fn class(p: &[char]) -> Option<Class<'_>> {
     let (negated, mut i) = match p.first() {
         Some('!') => (true, 1),
         _ => (false, 0),

@@ -2,15 +2,26 @@
 //! periods, counts, percentages, ages, targets — appears in the Japanese content with the
 //! source's value, and the generated `data/*.json` carries the source's KPIs and statuses.
 //!
-//! The fact tables come from the facts sections of the reading notes
-//! (`shared/reading-notes/`: takasaki-kofu.md A4 and B4, osaki.md 1 and 4, aizuwakamatsu.md 5,
-//! tachikawa.md 6), each checked against the seed text (`shared/seeds/000`–`004`). The seed
-//! line of each fact is given in its description.
+//! The fact tables come from the facts sections of the project's reading notes (takasaki-kofu.md
+//! A4 and B4, osaki.md 1 and 4, aizuwakamatsu.md 5, tachikawa.md 6), each checked against the
+//! source text (`sources/<city>.txt`; seeds 000–004 are takasaki, kofu, osaki, aizuwakamatsu,
+//! tachikawa). The source line of each fact is given in its description.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
+
+// The checks against the in-repository sources (`sources/<city>.txt`) and of the CSV downloads.
+#[path = "content_facts/csv.rs"]
+mod csv;
+#[path = "content_facts/kpis.rs"]
+mod kpis;
+#[path = "content_facts/numbers.rs"]
+mod numbers;
+#[path = "content_facts/pages.rs"]
+mod pages;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -479,33 +490,54 @@ fn every_quotable_figure_appears_in_the_content() {
 // Generated data: public/data/measures.json and public/data/kpis.json
 // ---------------------------------------------------------------------------------------
 
+/// The repository built once per test process (several tests read its output).
+fn built() -> &'static Path {
+    static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
+    PUBLIC.get_or_init(|| {
+        let public = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("content_facts-public");
+        let o = Command::new(env!("CARGO_BIN_EXE_kb"))
+            .args([
+                "build",
+                "--root",
+                repo().to_str().unwrap(),
+                "--output",
+                public.to_str().unwrap(),
+            ])
+            .output()
+            .expect("kb runs");
+        assert!(
+            o.status.success(),
+            "kb build failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        public
+    })
+}
+
+fn read_data(name: &str) -> Vec<Value> {
+    let bytes = std::fs::read(built().join("data").join(name)).unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    v.as_array()
+        .unwrap_or_else(|| panic!("{name} is not an array"))
+        .clone()
+}
+
 fn build_data() -> (Vec<Value>, Vec<Value>) {
-    let out = tempfile::tempdir().unwrap();
-    let public = out.path().join("public");
-    let o = Command::new(env!("CARGO_BIN_EXE_kb"))
-        .args([
-            "build",
-            "--root",
-            repo().to_str().unwrap(),
-            "--output",
-            public.to_str().unwrap(),
-        ])
-        .output()
-        .expect("kb runs");
-    assert!(
-        o.status.success(),
-        "kb build failed:\n{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let read = |name: &str| -> Vec<Value> {
-        let bytes = std::fs::read(public.join("data").join(name)).unwrap();
-        let v: Value = serde_json::from_slice(&bytes).unwrap();
-        v.as_array()
-            .unwrap_or_else(|| panic!("{name} is not an array"))
-            .clone()
-    };
-    (read("measures.json"), read("kpis.json"))
+    (read_data("measures.json"), read_data("kpis.json"))
+}
+
+#[test]
+fn csv_downloads_match_measures_json() {
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("config.toml")).unwrap()).unwrap();
+    let base_url = config["base_url"].as_str().unwrap_or("/");
+    let themes: Vec<String> = config["extra"]["themes"]
+        .as_table()
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    assert!(themes.len() >= 10, "themes of config.toml: {themes:?}");
+    csv::check_build(built(), &read_data("measures.json"), &themes, base_url);
 }
 
 fn num(v: &Value) -> Option<f64> {

@@ -34,12 +34,17 @@ struct GlossaryFile {
     term: Vec<GlossaryEntry>,
 }
 
-/// One glossary entry: English phrases and the Japanese terms they stand for.
+/// One glossary entry: English phrases and the Japanese terms they stand for. A term-base entry
+/// also has `render`, the one English rendering of its single Japanese term in translations;
+/// after parsing, `render` is also among `en` (so it is searchable like any phrase).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
+    #[serde(default)]
     pub en: Vec<String>,
     pub ja: Vec<String>,
+    #[serde(default)]
+    pub render: Option<String>,
 }
 
 /// Key used for variant lookup: the text stage plus ASCII lower-casing, with nakaguro and
@@ -127,7 +132,36 @@ pub struct Glossary {
 
 impl Glossary {
     pub fn parse(toml_text: &str) -> Result<Glossary> {
-        let file: GlossaryFile = toml::from_str(toml_text).context("parsing glossary.toml")?;
+        let mut file: GlossaryFile = toml::from_str(toml_text).context("parsing glossary.toml")?;
+        // Japanese term (variant key) → its rendering, to refuse a term rendered two ways.
+        let mut renders: HashMap<String, &str> = HashMap::new();
+        for entry in &file.term {
+            let Some(render) = entry.render.as_deref() else {
+                continue;
+            };
+            if render.trim().is_empty() || entry.ja.len() != 1 {
+                bail!(
+                    "glossary.toml: the term-base entry rendered {render:?} needs one non-empty rendering and exactly one Japanese term, has {:?}",
+                    entry.ja
+                );
+            }
+            let key = variant_key(&entry.ja[0]);
+            if let Some(previous) = renders.insert(key, render) {
+                if previous != render {
+                    bail!(
+                        "glossary.toml: {} is rendered both {previous:?} and {render:?}",
+                        entry.ja[0]
+                    );
+                }
+            }
+        }
+        for entry in &mut file.term {
+            if let Some(render) = &entry.render {
+                if !entry.en.iter().any(|e| e.eq_ignore_ascii_case(render)) {
+                    entry.en.insert(0, render.clone());
+                }
+            }
+        }
         for entry in &file.term {
             if entry.en.is_empty() || entry.ja.is_empty() {
                 bail!(
@@ -145,6 +179,14 @@ impl Glossary {
             }
         }
         Ok(Glossary { entries: file.term })
+    }
+
+    /// The term base: (Japanese term, its one English rendering), in file order.
+    pub fn term_base(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().filter_map(|e| {
+            let render = e.render.as_deref()?;
+            Some((e.ja.first()?.as_str(), render))
+        })
     }
 }
 
@@ -209,6 +251,28 @@ mod tests {
         );
         assert!(find("overtime").is_some());
         assert!(find("engagement").is_some());
+        // Term-base renderings are search phrases too.
+        assert_eq!(find("unit head").unwrap().ja, vec!["所属長"]);
+        let base: HashMap<&str, &str> = g.term_base().collect();
+        assert_eq!(base["人事評価"], "personnel evaluation");
+        assert_eq!(base["業績評価"], "performance evaluation");
+        assert_eq!(base["シニア職員"], "senior staff");
+        assert!(base.len() >= 22 + 15, "{} term-base entries", base.len());
+    }
+
+    #[test]
+    fn term_base_entries_are_checked() {
+        // A rendering needs exactly one Japanese term …
+        let two = "[[term]]\nrender = \"x\"\nja = [\"研修\", \"講座\"]\n";
+        assert!(Glossary::parse(two).is_err());
+        // … and a term has one rendering, however it is spelled.
+        let twice = "[[term]]\nrender = \"work-life balance\"\nja = [\"ワークライフバランス\"]\n[[term]]\nrender = \"wlb\"\nja = [\"ワーク・ライフ・バランス\"]\n";
+        let e = Glossary::parse(twice).unwrap_err().to_string();
+        assert!(e.contains("rendered both"), "{e}");
+        // `en` may be omitted: the rendering is the English phrase.
+        let g = Glossary::parse("[[term]]\nrender = \"unit head\"\nja = [\"所属長\"]\n").unwrap();
+        assert_eq!(g.entries[0].en, ["unit head"]);
+        assert!(Glossary::parse("[[term]]\nrender = \"x\"\nja = [\"a\"]\nrendr = 1\n").is_err());
     }
 
     #[test]

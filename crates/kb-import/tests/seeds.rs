@@ -1,44 +1,35 @@
-//! `kb import` on the five real seeds in shared/seeds (required: CI has them).
+//! `kb import` on the five real source documents in the repository's `sources/` folder.
 
 use kb_import::{import, repair_document, DropReason, ImportOptions, RepairedDocument};
 use std::path::{Path, PathBuf};
 
-const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/");
+const SOURCES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sources/");
 
-/// The seed file whose name starts with `prefix` (`003_`).
-fn seed_path(prefix: &str) -> PathBuf {
-    let dir = Path::new(SEEDS);
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("the seed folder {} must exist: {e}", dir.display()));
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
-        })
-        .unwrap_or_else(|| panic!("no seed {prefix}*.txt in {}", dir.display()))
+/// The source document of `city`: `sources/<city>.txt`.
+fn seed_path(city: &str) -> PathBuf {
+    let path = Path::new(SOURCES).join(format!("{city}.txt"));
+    assert!(path.is_file(), "the source {} must exist", path.display());
+    path
 }
 
-fn seed(prefix: &str) -> String {
-    std::fs::read_to_string(seed_path(prefix)).expect("seed is UTF-8")
+fn seed(city: &str) -> String {
+    std::fs::read_to_string(seed_path(city)).expect("source is UTF-8")
 }
 
-const CITIES: [(&str, &str, usize); 5] = [
-    ("000_", "takasaki", 3),
-    ("001_", "kofu", 3),
-    ("002_", "osaki", 5),
-    ("003_", "aizuwakamatsu", 6),
-    ("004_", "tachikawa", 8),
+const CITIES: [(&str, usize); 5] = [
+    ("takasaki", 3),
+    ("kofu", 3),
+    ("osaki", 5),
+    ("aizuwakamatsu", 6),
+    ("tachikawa", 8),
 ];
 
-fn imported(prefix: &str, city: &str) -> (tempfile::TempDir, PathBuf, kb_import::ImportReport) {
+fn imported(city: &str) -> (tempfile::TempDir, PathBuf, kb_import::ImportReport) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("content/cities").join(city);
     let report = import(&ImportOptions {
         city: city.to_string(),
-        source: seed_path(prefix),
+        source: seed_path(city),
         out: out.clone(),
     })
     .unwrap_or_else(|e| panic!("import {city}: {e:#}"));
@@ -77,13 +68,13 @@ fn chapter_texts(doc: &RepairedDocument) -> String {
 
 #[test]
 fn aizuwakamatsu_output_has_no_radical_lookalikes() {
-    let raw = seed("003_");
+    let raw = seed("aizuwakamatsu");
     let is_radical = |c: char| matches!(c, '\u{2E80}'..='\u{2EFF}' | '\u{2F00}'..='\u{2FDF}');
     assert!(
         raw.chars().filter(|&c| is_radical(c)).count() > 1000,
         "the seed is damaged"
     );
-    let (_tmp, out, _) = imported("003_", "aizuwakamatsu");
+    let (_tmp, out, _) = imported("aizuwakamatsu");
     for f in all_files(&out) {
         let text = std::fs::read_to_string(&f).unwrap();
         let bad: Vec<char> = text.chars().filter(|&c| is_radical(c)).collect();
@@ -105,7 +96,7 @@ fn aizuwakamatsu_output_has_no_radical_lookalikes() {
 
 #[test]
 fn tachikawa_running_headers_are_gone_and_chapter_8_is_kept() {
-    let raw = seed("004_");
+    let raw = seed("tachikawa");
     let doc = repair_document(&raw);
     let titles: Vec<&str> = doc.chapters.iter().map(|c| c.title.as_str()).collect();
     assert_eq!(
@@ -137,7 +128,7 @@ fn tachikawa_running_headers_are_gone_and_chapter_8_is_kept() {
         );
     }
     // Each chapter title appears exactly once in the imported Japanese chapters (as the title).
-    let (_tmp, out, report) = imported("004_", "tachikawa");
+    let (_tmp, out, report) = imported("tachikawa");
     assert_eq!(report.chapters, 8);
     let mut all = String::new();
     for f in all_files(&out.join("chapters")) {
@@ -180,7 +171,7 @@ fn tachikawa_running_headers_are_gone_and_chapter_8_is_kept() {
 
 #[test]
 fn kofu_split_words_are_joined() {
-    let doc = repair_document(&seed("001_"));
+    let doc = repair_document(&seed("kofu"));
     let text = chapter_texts(&doc);
     for word in [
         "戦略的なリクルーティングを行う",
@@ -216,7 +207,7 @@ fn kofu_split_words_are_joined() {
 
 #[test]
 fn takasaki_outline_headers_and_corrections() {
-    let doc = repair_document(&seed("000_"));
+    let doc = repair_document(&seed("takasaki"));
     let titles: Vec<&str> = doc.chapters.iter().map(|c| c.title.as_str()).collect();
     assert_eq!(
         titles,
@@ -258,7 +249,7 @@ fn takasaki_outline_headers_and_corrections() {
 
 #[test]
 fn osaki_summary_captions_are_not_chapters_and_html_is_stripped() {
-    let doc = repair_document(&seed("002_"));
+    let doc = repair_document(&seed("osaki"));
     let starts: Vec<usize> = doc.chapters.iter().map(|c| c.first_line).collect();
     assert_eq!(starts, [31, 126, 333, 555, 572]);
     let text = chapter_texts(&doc);
@@ -270,7 +261,7 @@ fn osaki_summary_captions_are_not_chapters_and_html_is_stripped() {
 
 #[test]
 fn aizuwakamatsu_page_numbers_are_dropped_and_lists_stay_whole() {
-    let doc = repair_document(&seed("003_"));
+    let doc = repair_document(&seed("aizuwakamatsu"));
     let pages: Vec<usize> = doc
         .dropped
         .iter()
@@ -289,10 +280,10 @@ fn aizuwakamatsu_page_numbers_are_dropped_and_lists_stay_whole() {
 
 #[test]
 fn every_seed_gives_sensible_chapters_and_valid_files() {
-    for (prefix, city, chapters) in CITIES {
-        let raw = seed(prefix);
+    for (city, chapters) in CITIES {
+        let raw = seed(city);
         let nlines = raw.lines().count();
-        let (_tmp, out, report) = imported(prefix, city);
+        let (_tmp, out, report) = imported(city);
         assert_eq!(report.chapters, chapters, "{city}");
         let files = all_files(&out);
         assert_eq!(files.len(), 4 + 2 * chapters, "{city}: {files:?}");
@@ -390,7 +381,7 @@ fn every_seed_gives_sensible_chapters_and_valid_files() {
             if name == "_index.md" && f.parent().unwrap() == out {
                 let source = table["extra"]["source"].as_str().unwrap();
                 assert!(
-                    source.starts_with(prefix),
+                    source == format!("{city}.txt"),
                     "{}: source = {source}",
                     f.display()
                 );
@@ -412,7 +403,7 @@ fn importing_into_an_existing_folder_fails_without_touching_it() {
     let before = all_files(&out);
     let err = import(&ImportOptions {
         city: "takasaki".into(),
-        source: seed_path("000_"),
+        source: seed_path("takasaki"),
         out: out.clone(),
     })
     .expect_err("must refuse to overwrite");
@@ -430,7 +421,7 @@ fn importing_into_an_existing_folder_fails_without_touching_it() {
     std::fs::create_dir_all(&empty).unwrap();
     let report = import(&ImportOptions {
         city: "kofu".into(),
-        source: seed_path("001_"),
+        source: seed_path("kofu"),
         out: empty.clone(),
     })
     .unwrap();
@@ -468,7 +459,7 @@ fn bad_sources_get_clear_errors() {
 
     let err = import(&ImportOptions {
         city: "Kofu City".into(),
-        source: seed_path("001_"),
+        source: seed_path("kofu"),
         out: out.clone(),
     })
     .expect_err("bad slug");

@@ -53,6 +53,42 @@ pub struct LanguageConfig {
     pub build_search_index: Option<bool>,
 }
 
+/// Zola 0.22's `[markdown]` table (its `Markdown` struct, which also denies unknown fields:
+/// 0.22 moved `highlight_code` and the other highlighting keys to `[markdown.highlighting]`).
+/// kb reads these keys so that `zola build` and `kb build` accept the same file; kb's renderer
+/// does not act on them (the content has no code blocks to highlight).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Syntax highlighting; absent, code blocks are not highlighted.
+    pub highlighting: Option<HighlightingConfig>,
+    pub render_emoji: Option<bool>,
+    pub external_links_class: Option<String>,
+    pub external_links_target_blank: Option<bool>,
+    pub external_links_no_follow: Option<bool>,
+    pub external_links_no_referrer: Option<bool>,
+    pub external_links_external: Option<bool>,
+    pub smart_punctuation: Option<bool>,
+    pub definition_list: Option<bool>,
+    pub bottom_footnotes: Option<bool>,
+    pub lazy_async_image: Option<bool>,
+    pub insert_anchor_links: Option<String>,
+    pub github_alerts: Option<bool>,
+}
+
+/// Zola 0.22's `[markdown.highlighting]`: one `theme`, or `light_theme` and `dark_theme`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighlightingConfig {
+    pub error_on_missing_language: Option<bool>,
+    pub style: Option<String>,
+    pub theme: Option<String>,
+    pub light_theme: Option<String>,
+    pub dark_theme: Option<String>,
+    pub extra_grammars: Option<Vec<String>>,
+    pub extra_themes: Option<Vec<String>>,
+}
+
 /// The knowledge base's `[extra]` in config.toml.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -80,13 +116,14 @@ pub struct Config {
     pub minify_html: Option<bool>,
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
-    pub markdown: Option<toml::Table>,
+    pub markdown: Option<MarkdownConfig>,
     pub slugify: Option<toml::Table>,
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub translations: BTreeMap<String, String>,
-    /// Files below content/ that are not site pages (Zola's key), e.g. content/README.md.
+    /// Files below content/ that are not site pages (Zola's key): glob patterns matched, as Zola
+    /// does, against the file's whole path, e.g. `*README.md` for content/README.md.
     #[serde(default)]
     pub ignored_content: Vec<String>,
     pub extra: ExtraConfig,
@@ -152,7 +189,29 @@ impl Config {
                 "config.toml needs a [languages.en] table",
             ));
         }
+        // Zola matches each pattern against a file's whole path (`/…/content/README.md`), so a
+        // pattern that does not start with `*` never matches there: refuse it rather than have
+        // `zola build` and `kb build` disagree on what is content.
+        if let Some(bad) = config.ignored_content.iter().find(|p| !p.starts_with('*')) {
+            return Err(Diagnostic::new(
+                shown_as,
+                crate::frontmatter::locate(&split, "ignored_content"),
+                format!(
+                    "ignored_content pattern `{bad}` never matches in Zola, which matches the whole path of a file: start it with `*` (`*{bad}`)"
+                ),
+            ));
+        }
         Ok(config)
+    }
+
+    /// Whether the content file at `rel` (relative to content/, `/`-separated) is ignored by an
+    /// `ignored_content` pattern. Patterns are matched against `content/<rel>`, which a pattern
+    /// starting with `*` (the only kind accepted) matches exactly when Zola's full path does.
+    pub fn is_ignored_content(&self, rel: &str) -> bool {
+        let path = format!("content/{rel}");
+        self.ignored_content
+            .iter()
+            .any(|p| crate::globs::matches(p, &path))
     }
 
     pub fn languages(&self) -> [&'static str; 2] {
@@ -250,5 +309,50 @@ mod tests {
             c.translation_gaps()
         );
         assert_eq!(c.extra.cities.len(), 5);
+        assert!(c.is_ignored_content("README.md"));
+        assert!(!c.is_ignored_content("cities/_index.md"));
+    }
+
+    fn load_text(text: &str) -> Result<Config, Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path, Path::new("config.toml"))
+    }
+
+    const MINIMAL: &str = "base_url = \"/\"\ntitle = \"t\"\n";
+    const TAIL: &str = "[languages.en]\n[extra]\ncities = []\n[extra.units]\n[extra.themes]\n";
+
+    #[test]
+    fn markdown_takes_zola_0_22_keys_only() {
+        let ok = format!(
+            "{MINIMAL}[markdown]\nsmart_punctuation = false\n[markdown.highlighting]\ntheme = \"github-dark\"\nstyle = \"class\"\n{TAIL}"
+        );
+        load_text(&ok).unwrap();
+        let old = format!("{MINIMAL}[markdown]\nhighlight_code = false\n{TAIL}");
+        let e = load_text(&old).unwrap_err().to_string();
+        assert!(
+            e.contains("highlight_code") && e.contains("highlighting"),
+            "{e}"
+        );
+        let typo = format!("{MINIMAL}[markdown.highlighting]\nthem = \"x\"\n{TAIL}");
+        assert!(load_text(&typo).unwrap_err().to_string().contains("them"));
+    }
+
+    #[test]
+    fn ignored_content_patterns_must_match_whole_paths() {
+        let e = load_text(&format!(
+            "{MINIMAL}ignored_content = [\"README.md\"]\n{TAIL}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`*README.md`"), "{e}");
+        let c = load_text(&format!(
+            "{MINIMAL}ignored_content = [\"*README.md\", \"*.{{txt,csv}}\"]\n{TAIL}"
+        ))
+        .unwrap();
+        assert!(c.is_ignored_content("README.md"));
+        assert!(c.is_ignored_content("cities/x/notes.txt"));
+        assert!(!c.is_ignored_content("cities/x/_index.md"));
     }
 }

@@ -158,7 +158,7 @@ pub fn load(root: &Path, config: &Config) -> (Vec<Entry>, Vec<Diagnostic>) {
         .map(|path| {
             let rel = path.strip_prefix(&content).unwrap_or(path);
             let rel_str = rel.to_string_lossy().replace('\\', "/");
-            if config.ignored_content.iter().any(|i| i == &rel_str) {
+            if config.is_ignored_content(&rel_str) {
                 return None;
             }
             let shown = display_path(root, path);

@@ -21,11 +21,19 @@ const HEADER: [&str; 14] = [
     "url_en",
 ];
 
+/// One CSV cell. A value a spreadsheet would take for a formula (starting with `=` `+` `-` `@`,
+/// a tab or a carriage return: CSV injection) gets a leading `'`, which Excel and LibreOffice
+/// show as text and do not evaluate; then the cell is quoted if it needs to be.
 fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -101,6 +109,21 @@ mod tests {
         assert_eq!(
             String::from_utf8(csv).unwrap(),
             "\u{feff}\"a,b\",\"say \"\"hi\"\"\",研修\r\n"
+        );
+    }
+
+    #[test]
+    fn neutralises_cells_that_start_a_formula() {
+        let row = ["=1+2", "+81", "-x", "@SUM(A1)", "\tz", "a=b", "研修"].map(String::from);
+        let csv = to_csv(&[row.to_vec()]);
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "\u{feff}'=1+2,'+81,'-x,'@SUM(A1),'\tz,a=b,研修\r\n"
+        );
+        let quoted = to_csv(&[vec!["=HYPERLINK(\"x\",1)".into()]]);
+        assert_eq!(
+            String::from_utf8(quoted).unwrap(),
+            "\u{feff}\"'=HYPERLINK(\"\"x\"\",1)\"\r\n"
         );
     }
 }

@@ -14,6 +14,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
+pub mod globs;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -210,7 +210,7 @@ impl Site {
         let Some(rel) = self.content_path(path) else {
             return Ok(None);
         };
-        if !path.is_file() || self.config.ignored_content.iter().any(|i| i == &rel) {
+        if !path.is_file() || self.config.is_ignored_content(&rel) {
             return Ok(None);
         }
         let shown = crate::diagnostics::display_path(&self.root, path);

@@ -1,8 +1,10 @@
 //! The knowledge base's site builder: Zola's site format (config.toml, content/ with `+++` TOML
 //! front matter, templates/, sass/, static/) built with the libraries Zola uses.
 //!
-//! Pipeline: [`config`] → [`content`] (files to entries) → [`validate`] and [`markdown`] (inside
-//! [`site::Site::load`]) → [`render`] (templates) + [`assets`] + [`data`] → [`output`] (atomic swap).
+//! Pipeline: [`config`] → [`content`] (files to entries) → [`site`] (the site in memory, read
+//! without checks) → [`validate`] (the content model's rules and internal links; [`load`] runs
+//! both for [`Site::load`]) → [`render`] (templates, with each page kind's data from [`views`])
+//! + [`assets`] + [`data`] → [`output`] (atomic swap).
 
 pub mod assets;
 pub mod charts;
@@ -12,6 +14,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
+pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;

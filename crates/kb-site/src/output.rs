@@ -1,6 +1,9 @@
-//! Writing a build atomically: everything goes into a staging directory beside the output, which
-//! replaces the previous output only once complete. A failed or interrupted build leaves the
-//! previous output as it was; leftovers of an interrupted build are cleared by the next one.
+//! Writing atomically, the one place that does it: a whole build goes into a staging directory
+//! beside the output, which replaces the previous output only once complete ([`Staging`],
+//! [`swap_in`]); a single file is written beside its place and renamed over it
+//! ([`write_atomically`]); a directory built once is moved into place unless another process got
+//! there first ([`install_once`]). A failed or interrupted write leaves the previous output as
+//! it was; leftovers of an interrupted build are cleared by the next one.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -101,9 +104,7 @@ impl Staging {
     }
 
     pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        if rel.split('/').any(|part| part == "..") || rel.starts_with('/') {
-            bail!("refusing to write outside the output: {rel}");
-        }
+        check_relative(rel)?;
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -114,39 +115,9 @@ impl Staging {
 
     /// Replaces `target` with the staged directory: two renames, the old output removed last.
     pub fn commit(mut self) -> Result<()> {
-        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self
-            .target
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        // Unique per commit: a server rebuilds many times, and an earlier old output may still
-        // be being removed in the background.
-        let old = parent.join(format!(
-            ".{name}.old-{}-{}",
-            std::process::id(),
-            COMMITS.fetch_add(1, Ordering::Relaxed)
-        ));
-        if self.target.exists() {
-            std::fs::rename(&self.target, &old).with_context(|| {
-                format!(
-                    "cannot move the previous output {} aside",
-                    self.target.display()
-                )
-            })?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            // Put the previous output back: never leave the site missing.
-            if old.exists() {
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(e).with_context(|| {
-                format!("cannot move the new output into {}", self.target.display())
-            });
-        }
+        let old = swap_in(&self.dir, &self.target)?;
         self.committed = true;
-        if old.exists() {
+        if let Some(old) = old {
             remove_in_background(old);
         }
         Ok(())
@@ -157,6 +128,92 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             std::fs::remove_dir_all(&self.dir).ok();
+        }
+    }
+}
+
+/// Refuses a path that would leave the directory it is relative to.
+fn check_relative(rel: &str) -> Result<()> {
+    if rel.split(['/', '\\']).any(|part| part == "..")
+        || rel.starts_with(['/', '\\'])
+        || Path::new(rel).is_absolute()
+    {
+        bail!("refusing to write outside the output: {rel}");
+    }
+    Ok(())
+}
+
+/// Writes `rel` below `output` through a temporary file beside it and a rename, so that a
+/// reader (the server) never sees a half-written file. `rel` must stay below `output`.
+pub fn write_atomically(output: &Path, rel: &str, contents: &[u8]) -> Result<()> {
+    check_relative(rel)?;
+    let path = output.join(rel);
+    let dir = path.parent().unwrap_or(output);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.kb-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, &path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Replaces the directory `target` with `new_dir` (a sibling): two renames, the previous
+/// `target` moved aside first and put back if the second rename fails, so that `target` is
+/// never missing. Returns where the previous `target` now is, for the caller to remove (now
+/// or in the background); `None` when there was none.
+pub fn swap_in(new_dir: &Path, target: &Path) -> Result<Option<PathBuf>> {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    // Unique per swap: a server rebuilds many times, and an earlier old output may still
+    // be being removed in the background.
+    let old = parent.join(format!(
+        ".{name}.old-{}-{}",
+        std::process::id(),
+        COMMITS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let had_target = target.exists();
+    if had_target {
+        std::fs::rename(target, &old).with_context(|| {
+            format!("cannot move the previous output {} aside", target.display())
+        })?;
+    }
+    if let Err(e) = std::fs::rename(new_dir, target) {
+        // Put the previous output back: never leave it missing.
+        if had_target {
+            let _ = std::fs::rename(&old, target);
+        }
+        return Err(e)
+            .with_context(|| format!("cannot move the new output into {}", target.display()));
+    }
+    Ok(had_target.then_some(old))
+}
+
+/// Moves the directory `built` to `target` unless `target` already exists, for something
+/// built once and then shared (the search dictionary). Returns false when another process got
+/// there first and its copy passes `ready` (ours is then discarded).
+pub fn install_once(built: &Path, target: &Path, ready: &dyn Fn(&Path) -> bool) -> Result<bool> {
+    match std::fs::rename(built, target) {
+        Ok(()) => Ok(true),
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(built);
+            if ready(target) {
+                Ok(false)
+            } else {
+                Err(err).with_context(|| format!("cannot move {} into place", target.display()))
+            }
         }
     }
 }
@@ -240,6 +297,63 @@ mod tests {
         }
         remove_tree(&root);
         assert!(!root.exists());
+    }
+
+    #[test]
+    fn write_atomically_replaces_a_file_and_refuses_paths_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write_atomically(&out, "a/b.html", b"one").unwrap();
+        write_atomically(&out, "a/b.html", b"two").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b.html")).unwrap(),
+            "two"
+        );
+        let names: Vec<_> = std::fs::read_dir(out.join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b.html"], "no temporary file is left");
+        for bad in ["../x", "a/../../x", "/etc/x"] {
+            assert!(write_atomically(&out, bad, b"").is_err(), "{bad}");
+        }
+        assert!(!tmp.path().join("x").exists());
+    }
+
+    #[test]
+    fn swap_in_keeps_the_old_directory_for_the_caller() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (new, target) = (tmp.path().join(".new"), tmp.path().join("t"));
+        std::fs::create_dir_all(&new).unwrap();
+        assert_eq!(swap_in(&new, &target).unwrap(), None);
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::write(new.join("f"), "2").unwrap();
+        let old = swap_in(&new, &target).unwrap().unwrap();
+        assert!(old.is_dir());
+        assert_eq!(std::fs::read_to_string(target.join("f")).unwrap(), "2");
+        assert!(swap_in(&tmp.path().join("missing"), &target).is_err());
+        assert!(
+            target.join("f").exists(),
+            "a failed swap leaves the target in place"
+        );
+    }
+
+    #[test]
+    fn install_once_keeps_the_first_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("dict");
+        for (i, expected) in [(1, true), (2, false)] {
+            let built = tmp.path().join(format!(".built-{i}"));
+            std::fs::create_dir_all(&built).unwrap();
+            std::fs::write(built.join("n"), i.to_string()).unwrap();
+            std::fs::write(built.join("more"), "x").unwrap();
+            assert_eq!(
+                install_once(&built, &target, &|d| d.is_dir()).unwrap(),
+                expected
+            );
+            assert!(!built.exists());
+        }
+        assert_eq!(std::fs::read_to_string(target.join("n")).unwrap(), "1");
     }
 
     #[test]

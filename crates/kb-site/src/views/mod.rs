@@ -285,3 +285,32 @@ impl<'a> Views<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rel: &str, front: &str) -> Entry {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("file.md");
+        std::fs::write(&path, format!("+++\n{front}\n+++\nbody\n")).unwrap();
+        crate::content::load_file(&path, std::path::Path::new(rel), rel).unwrap()
+    }
+
+    #[test]
+    fn the_kind_comes_from_the_location_not_the_template() {
+        let renamed = "title = \"x\"\ntemplate = \"renamed.html\"";
+        for (rel, kind) in [
+            ("kpis/_index.md", PageKind::Kpis),
+            ("compare/_index.md", PageKind::Compare),
+            ("search/_index.md", PageKind::Search),
+            ("other/_index.md", PageKind::Section),
+            ("_index.md", PageKind::Home),
+            ("about.md", PageKind::Page),
+        ] {
+            assert_eq!(PageKind::of(&entry(rel, renamed)), kind, "{rel}");
+        }
+        assert_eq!(PageKind::Kpis.default_template(), "kpis.html");
+        assert_eq!(PageKind::Compare.default_template(), "compare.html");
+    }
+}

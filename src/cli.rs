@@ -83,6 +83,9 @@ enum Command {
     Import {
         #[arg(long)]
         city: String,
+        /// The site root whose config.toml lists the cities.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
         /// Output folder (default: content/cities/<city>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -152,9 +155,14 @@ pub fn run() -> i32 {
             };
             cmd::search(&kb_build::output_dir(&root, output), &request, json)
         }
-        Command::Import { city, out, source } => {
-            let out = out.unwrap_or_else(|| PathBuf::from("content/cities").join(&city));
-            cmd::import(kb_import::ImportOptions { city, source, out })
+        Command::Import {
+            city,
+            root,
+            out,
+            source,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("content/cities").join(&city));
+            cmd::import(&root, kb_import::ImportOptions { city, source, out })
         }
         Command::Synth {
             cities,

@@ -110,8 +110,10 @@ pub fn search(output: &Path, request: &search_indexer::SearchRequest, json: bool
     0
 }
 
-pub fn import(opts: kb_import::ImportOptions) -> i32 {
-    match kb_import::import(&opts) {
+pub fn import(root: &Path, opts: kb_import::ImportOptions) -> i32 {
+    let imported =
+        kb_import::SiteCities::read(root).and_then(|cities| kb_import::import_with(&opts, &cities));
+    match imported {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("warning: {w}");

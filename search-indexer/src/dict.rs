@@ -146,18 +146,8 @@ pub fn ensure_built(dir: &Path) -> Result<()> {
 /// Renames a freshly built dictionary into place. Returns false when another process got
 /// there first (its copy is kept, ours discarded).
 fn install(built: &Path, dir: &Path) -> Result<bool> {
-    match std::fs::rename(built, dir) {
-        Ok(()) => Ok(true),
-        Err(err) => {
-            let _ = std::fs::remove_dir_all(built);
-            if is_built(dir) {
-                Ok(false)
-            } else {
-                Err(err)
-                    .with_context(|| format!("moving the built dictionary to {}", dir.display()))
-            }
-        }
-    }
+    kb_fs::install_once(built, dir, &is_built)
+        .with_context(|| format!("moving the built dictionary to {}", dir.display()))
 }
 
 fn log_build(started: Instant, dir: &Path) {

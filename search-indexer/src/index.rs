@@ -290,14 +290,6 @@ fn dir_size(dir: &Path) -> u64 {
     total
 }
 
-fn unique_sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    parent.join(format!(".{name}.{tag}-{}-{nanos}", std::process::id()))
-}
-
 /// Builds the index for `docs` in a temporary sibling of `index_dir`, then replaces
 /// `index_dir` with it. On any error before the swap, the previous index is untouched.
 pub fn write_index(docs: &[Document], index_dir: &Path) -> Result<IndexStats> {
@@ -355,29 +347,27 @@ where
     let bytes = dir_size(tmp.path());
     let new_dir = tmp.keep();
 
-    if index_dir.exists() {
-        if !index_dir.join("meta.json").is_file() && std::fs::read_dir(index_dir)?.next().is_some()
-        {
-            let _ = std::fs::remove_dir_all(&new_dir);
-            bail!(
-                "{} exists and is not a search index: refusing to replace it",
-                index_dir.display()
-            );
-        }
-        let old = unique_sibling(&parent, &name, "old");
-        if let Err(e) = std::fs::rename(index_dir, &old) {
-            let _ = std::fs::remove_dir_all(&new_dir);
-            return Err(e).with_context(|| format!("moving aside {}", index_dir.display()));
-        }
-        if let Err(e) = std::fs::rename(&new_dir, index_dir) {
-            let _ = std::fs::rename(&old, index_dir);
-            let _ = std::fs::remove_dir_all(&new_dir);
-            return Err(e).with_context(|| format!("installing {}", index_dir.display()));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else if let Err(e) = std::fs::rename(&new_dir, index_dir) {
+    if index_dir.exists()
+        && !index_dir.join("meta.json").is_file()
+        && std::fs::read_dir(index_dir)?.next().is_some()
+    {
         let _ = std::fs::remove_dir_all(&new_dir);
-        return Err(e).with_context(|| format!("installing {}", index_dir.display()));
+        bail!(
+            "{} exists and is not a search index: refusing to replace it",
+            index_dir.display()
+        );
+    }
+    // The one directory swap of the workspace (kb_fs); the previous index is removed
+    // here, before returning, so that a caller finds only the new one.
+    match kb_fs::swap_in(&new_dir, index_dir) {
+        Ok(Some(old)) => {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&new_dir);
+            return Err(e.context(format!("installing {}", index_dir.display())));
+        }
     }
     Ok((IndexStats { documents, bytes }, similar))
 }

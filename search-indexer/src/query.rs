@@ -18,7 +18,7 @@ use crate::snippet::Highlight;
 use crate::synonyms::glossary;
 
 /// Score multiplier for title fields.
-pub(crate) const TITLE_BOOST: f32 = 3.0;
+const TITLE_BOOST: f32 = 3.0;
 /// Score multiplier for the exact-phrase (proximity) clause.
 const PHRASE_BOOST: f32 = 2.0;
 /// Score multiplier for the joined-compound clause.

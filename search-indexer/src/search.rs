@@ -6,18 +6,15 @@ use std::path::Path;
 use anyhow::{anyhow, Context, Result};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocId, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
 };
 
-use crate::analyzer::{analyze, Kind};
 use crate::index::{open_index, Fields};
-use crate::query::{parse, Builder, TITLE_BOOST};
+use crate::query::{parse, Builder};
 use crate::snippet::{make_snippet, Highlight};
 use crate::{
     Facets, SearchError, SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT,
@@ -308,115 +305,5 @@ impl SearchIndex {
             snippet,
             score: if score.is_finite() { score } else { 0.0 },
         })
-    }
-
-    /// Pages of the same kind and language from each OTHER city that are most similar to the
-    /// page at `url` (by its own distinctive terms), at most `per_city` per city, best first.
-    pub fn similar(&self, url: &str, per_city: usize) -> Result<Vec<SearchHit>> {
-        if per_city == 0 {
-            return Ok(Vec::new());
-        }
-        let f = &self.fields;
-        let searcher = self.reader.searcher();
-        let url_term = Term::from_field_text(f.url, url);
-        let found = searcher.search(
-            &TermQuery::new(url_term.clone(), IndexRecordOption::Basic),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some(&(_, addr)) = found.first() else {
-            return Err(anyhow!("no page with url {url} in the index"));
-        };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let title = first_str(&doc, f.title).unwrap_or_default();
-        let body = first_str(&doc, f.body).unwrap_or_default();
-        let city = first_str(&doc, f.city);
-        let kind = first_str(&doc, f.kind).unwrap_or_default();
-        let lang = first_str(&doc, f.lang).unwrap_or_default();
-
-        // Distinctive terms: tf-idf over the page's own analyzed title (counted thrice) and body.
-        let mut tf: HashMap<String, f32> = HashMap::new();
-        for (text, weight) in [(title.as_str(), 3.0f32), (body.as_str(), 1.0)] {
-            for t in analyze(text) {
-                if t.kind == Kind::Inner || t.text.chars().count() < 2 {
-                    continue;
-                }
-                if t.text.chars().all(|c| c.is_ascii_digit()) {
-                    continue;
-                }
-                *tf.entry(t.text).or_insert(0.0) += weight;
-            }
-        }
-        let n = searcher.num_docs().max(1) as f32;
-        // (tf-idf for choosing terms, tf for weighting them: BM25 applies idf itself, term)
-        let mut scored: Vec<(f32, f32, String)> = Vec::new();
-        for (term, freq) in tf {
-            let df = searcher.doc_freq(&Term::from_field_text(f.body_ja, &term))? as f32;
-            if df < 1.0 {
-                continue;
-            }
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            scored.push((freq.sqrt() * idf, freq.sqrt(), term));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
-        scored.truncate(25);
-        if scored.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut highlight = Highlight::default();
-        for (_, weight, term) in &scored {
-            highlight.ja.insert(term.clone());
-            for (field, b) in [(f.title_ja, TITLE_BOOST), (f.body_ja, 1.0)] {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                ));
-                should.push((Occur::Should, Box::new(BoostQuery::new(q, weight * b))));
-            }
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(url_term, IndexRecordOption::Basic)),
-        ));
-        if let Some(city) = &city {
-            clauses.push((Occur::MustNot, filter_clause(f.city, city)));
-        }
-        if !kind.is_empty() {
-            clauses.push((Occur::Must, filter_clause(f.kind, &kind)));
-        }
-        if !lang.is_empty() {
-            clauses.push((Occur::Must, filter_clause(f.lang, &lang)));
-        }
-        let query = BooleanQuery::new(clauses);
-        let candidates = searcher.search(&query, &TopDocs::with_limit(500).order_by_score())?;
-        // Pages sharing the source's themes get up to +50%.
-        let source_themes = all_str(&doc, f.themes);
-        let mut ranked: Vec<(f32, DocAddress, String)> = Vec::new();
-        for (score, addr) in candidates {
-            let cand: TantivyDocument = searcher.doc(addr)?;
-            let Some(c) = first_str(&cand, f.city) else {
-                continue;
-            };
-            let shared = all_str(&cand, f.themes)
-                .iter()
-                .filter(|t| source_themes.contains(t))
-                .count();
-            let factor = 1.0 + 0.5 * shared as f32 / source_themes.len().max(1) as f32;
-            ranked.push((score * factor, addr, c));
-        }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut per: HashMap<String, usize> = HashMap::new();
-        let mut out = Vec::new();
-        for (score, addr, c) in ranked {
-            let n = per.entry(c).or_insert(0);
-            if *n >= per_city {
-                continue;
-            }
-            *n += 1;
-            out.push(self.hit(&searcher, addr, score, &highlight)?);
-        }
-        Ok(out)
     }
 }

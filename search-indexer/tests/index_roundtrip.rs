@@ -3,7 +3,8 @@
 use std::sync::OnceLock;
 
 use search_indexer::{
-    write_index, Document, SearchError, SearchIndex, SearchRequest, SearchResponse,
+    write_index, write_index_with, Document, IndexOptions, SearchError, SearchIndex, SearchRequest,
+    SearchResponse, SimilarOptions,
 };
 
 fn doc(url: &str, lang: &str, city: &str, themes: &[&str], title: &str, body: &str) -> Document {
@@ -417,13 +418,59 @@ fn paging() {
 
 #[test]
 fn similar_measures_come_from_other_cities() {
-    let hits = index().similar("/aizuwakamatsu/safety/", 2).unwrap();
-    assert!(!hits.is_empty());
-    assert!(hits
+    // The build's own similar-measure step (similar.rs), as `kb build` runs it, over the pages
+    // above plus a close match in another city and a closer one in the same city.
+    let mut docs = docs();
+    docs.push(doc(
+        "/osaki/safety/",
+        "ja",
+        "osaki",
+        &["workplace"],
+        "職場の心理的安全性",
+        "管理職は心理的安全性の高い職場づくりを進め、残業を減らします。",
+    ));
+    docs.push(doc(
+        "/aizuwakamatsu/safety-2/",
+        "ja",
+        "aizuwakamatsu",
+        &["workplace"],
+        "心理的安全性の確保",
+        "管理職は心理的安全性の高い職場をつくり、残業を減らす取組を進めます。",
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let opts = IndexOptions {
+        similar: Some(SimilarOptions {
+            per_city: 2,
+            max_total: 10,
+        }),
+        ..Default::default()
+    };
+    let (_, similar) = write_index_with(docs.iter().collect(), &dir.path().join("idx"), &opts)
+        .expect("write_index_with");
+    let source = docs
         .iter()
-        .all(|h| h.city.as_deref() != Some("aizuwakamatsu")));
-    assert!(hits.iter().all(|h| h.lang == "ja"));
-    assert!(index().similar("/nope/", 2).is_err());
+        .position(|d| d.url == "/aizuwakamatsu/safety/")
+        .unwrap();
+    let hits = &similar
+        .iter()
+        .find(|(doc, _)| *doc == source)
+        .expect("the measure has a similar-measure list")
+        .1;
+    assert!(
+        hits.iter().any(|&(o, _)| docs[o].url == "/osaki/safety/"),
+        "{hits:?}"
+    );
+    for &(other, score) in hits {
+        let d = &docs[other];
+        assert_ne!(d.city.as_deref(), Some("aizuwakamatsu"), "{}", d.url);
+        assert_eq!(d.lang, "ja", "{}", d.url);
+        assert!(score > 0.0);
+    }
+    // Only Japanese measures are compared: the English page has no list and is in none.
+    let english = docs.iter().position(|d| d.lang == "en").unwrap();
+    assert!(similar
+        .iter()
+        .all(|(doc, list)| *doc != english && list.iter().all(|&(o, _)| o != english)));
 }
 
 #[test]

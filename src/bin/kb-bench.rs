@@ -170,7 +170,7 @@ fn run(args: &[String]) -> Result<()> {
         let out_s = out.to_string_lossy().to_string();
         if wanted("site") {
             r["site"] = step(
-                "site only (kb_site::build, no index)",
+                "site only (kb_build::build_with, no index)",
                 &["site", &root_s, &out_s],
             )?;
         }

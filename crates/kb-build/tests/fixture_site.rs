@@ -138,3 +138,34 @@ fn failed_build_leaves_previous_output_untouched() {
         before
     );
 }
+
+/// What a page receives depends on its kind (where its file lives), not on its template's name:
+/// the indicator dashboard keeps its data under a renamed template.
+#[test]
+fn a_renamed_template_keeps_its_page_data() {
+    let root = fixture();
+    let templates = root.path().join("templates");
+    std::fs::rename(
+        templates.join("kpis.html"),
+        templates.join("indicators.html"),
+    )
+    .unwrap();
+    let kpis = root.path().join("content/kpis");
+    std::fs::create_dir_all(&kpis).unwrap();
+    for (file, title) in [("_index.md", "指標"), ("_index.en.md", "Indicators")] {
+        std::fs::write(
+            kpis.join(file),
+            format!("+++\ntitle = \"{title}\"\ntemplate = \"indicators.html\"\n+++\n"),
+        )
+        .unwrap();
+    }
+    let out = root.path().join("public");
+    kb_build::build(root.path(), &out).unwrap_or_else(|e| panic!("{e}"));
+    for page in ["kpis/index.html", "en/kpis/index.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(
+            html.contains("href=\"#kpi-takasaki\""),
+            "{page}: no dashboard"
+        );
+    }
+}

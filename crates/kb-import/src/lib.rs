@@ -7,9 +7,11 @@
 //! It never overwrites: an existing non-empty output folder is an error.
 
 mod assemble;
+mod cities;
 mod clean;
 
 pub use assemble::{Block, BlockKind, DropReason, DroppedLine, OcrCorrection};
+pub use cities::{CityNames, SiteCities};
 
 use anyhow::{bail, Context};
 use assemble::{analyse, blocks, to_markdown, Analysis};
@@ -334,15 +336,6 @@ fn chapter_title(text: &str) -> String {
     t
 }
 
-/// Known cities: slug, Japanese name, English name, weight.
-const CITIES: &[(&str, &str, &str, i64)] = &[
-    ("takasaki", "高崎市", "Takasaki", 1),
-    ("kofu", "甲府市", "Kofu", 2),
-    ("osaki", "大崎市", "Osaki", 3),
-    ("aizuwakamatsu", "会津若松市", "Aizuwakamatsu", 4),
-    ("tachikawa", "立川市", "Tachikawa", 5),
-];
-
 /// A TOML basic string.
 fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -365,22 +358,19 @@ fn corrections_toml(cs: &[OcrCorrection], key: &str) -> String {
 
 /// The files of a draft content folder, as (relative path, content).
 pub fn render_files(
-    city: &str,
+    city: &CityNames,
     source_name: &str,
     doc: &RepairedDocument,
 ) -> Vec<(PathBuf, String)> {
-    let known = CITIES.iter().find(|c| c.0 == city);
-    let (ja_name, en_name, weight) = match known {
-        Some(&(_, ja, en, w)) => (ja.to_string(), en.to_string(), Some(w)),
-        None => (city.to_string(), city.to_string(), None),
-    };
-    let weight_line = weight
+    let (ja_name, en_name) = (&city.ja, &city.en);
+    let weight_line = city
+        .weight
         .map(|w| format!("weight = {w}\n"))
         .unwrap_or_default();
     let mut files = Vec::new();
 
     // City page (Japanese).
-    let mut ja = format!("+++\ntitle = {}\n{weight_line}[extra]\n", q(&ja_name));
+    let mut ja = format!("+++\ntitle = {}\n{weight_line}[extra]\n", q(ja_name));
     ja.push_str(&format!(
         "# DRAFT written by `kb import` from {source_name}: complete the city data (see content/README.md).\n"
     ));
@@ -410,7 +400,7 @@ pub fn render_files(
     files.push((PathBuf::from("_index.md"), ja));
 
     // City page (English).
-    let mut en = format!("+++\ntitle = {}\n{weight_line}[extra]\n", q(&en_name));
+    let mut en = format!("+++\ntitle = {}\n{weight_line}[extra]\n", q(en_name));
     en.push_str(&format!("source = {}\n+++\n", q(source_name)));
     en.push_str(&format!(
         "*Draft:* the introduction to {en_name}'s policy document is to be written, from the Japanese page. The text is in the chapter list.\n"
@@ -507,7 +497,15 @@ fn check_slug(city: &str) -> anyhow::Result<()> {
 }
 
 /// Imports a seed into a draft content folder. Refuses to write into an existing non-empty folder.
+/// The site is the current directory (as for [`default_out`]): its `config.toml` lists the known
+/// cities; without one, every city is unknown (a warning). [`import_with`] names the site.
 pub fn import(opts: &ImportOptions) -> anyhow::Result<ImportReport> {
+    import_with(opts, &SiteCities::read(Path::new("."))?)
+}
+
+/// [`import`] into the site whose cities are `cities` (see [`SiteCities::read`]): a city it
+/// lists is imported with its weight and titles and without a warning.
+pub fn import_with(opts: &ImportOptions, cities: &SiteCities) -> anyhow::Result<ImportReport> {
     check_slug(&opts.city)?;
     let out = &opts.out;
     if out.exists() {
@@ -535,19 +533,15 @@ pub fn import(opts: &ImportOptions) -> anyhow::Result<ImportReport> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| opts.source.display().to_string());
-    let files = render_files(&opts.city, &source_name, &doc);
+    let files = render_files(&cities.names(&opts.city), &source_name, &doc);
 
     let mut report = ImportReport {
         chapters: doc.chapters.len(),
         ..Default::default()
     };
-    if !CITIES.iter().any(|c| c.0 == opts.city) {
-        report.warnings.push(format!(
-            "city `{}` is not one of the known cities ({}): the page title is the slug; add it to config.toml extra.cities",
-            opts.city,
-            CITIES.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
-        ));
-    }
+    report
+        .warnings
+        .extend(cities.unknown_city_warning(&opts.city));
     if doc.chapters.len() == 1 && doc.chapters[0].number.is_none() {
         report
             .warnings

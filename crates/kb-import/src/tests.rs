@@ -345,7 +345,7 @@ fn japanese_dates() {
 #[test]
 fn rendered_files_have_valid_front_matter() {
     let doc = repair_document("第1章 \"引用\" と \\ 記号\n\n本文。\n\nD×推進\n");
-    let files = render_files("takasaki", "000_x.txt", &doc);
+    let files = render_files(&CityNames::unknown("takasaki"), "000_x.txt", &doc);
     let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     assert_eq!(
         names,
@@ -431,6 +431,67 @@ fn odd_inputs_never_panic() {
                 "{raw:?}: {c:?}"
             );
         }
-        let _ = render_files("kofu", "x.txt", &doc);
+        let _ = render_files(&CityNames::unknown("kofu"), "x.txt", &doc);
     }
+}
+
+/// A temporary site root with the repository's config.toml, `extra.cities` extended by `extra`.
+fn site_with_cities(extra: &str) -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = std::fs::read_to_string(repo.join("config.toml")).unwrap();
+    let mut added = 0;
+    let config: String = config
+        .lines()
+        .map(|line| match line.strip_prefix("cities = [") {
+            Some(rest) if added == 0 => {
+                added += 1;
+                let list = rest.trim_end().strip_suffix(']').unwrap();
+                format!("cities = [{list}, \"{extra}\"]\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    assert_eq!(added, 1, "config.toml lists its cities in `cities = [...]`");
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("config.toml"), config).unwrap();
+    site
+}
+
+#[test]
+fn a_city_added_to_config_toml_imports_without_the_warning() {
+    let site = site_with_cities("kawagoe");
+    let source = site.path().join("seed.txt");
+    std::fs::write(
+        &source,
+        "# 川越市人材育成基本方針\n\n第1章 はじめに\n\n本文。\n\n第2章 育成\n\n本文。\n",
+    )
+    .unwrap();
+    let cities = SiteCities::read(site.path()).unwrap();
+    let position = cities.slugs().iter().position(|c| c == "kawagoe").unwrap();
+    let opts = |city: &str| ImportOptions {
+        city: city.to_string(),
+        source: source.clone(),
+        out: site.path().join("content/cities").join(city),
+    };
+    let report = import_with(&opts("kawagoe"), &cities).unwrap();
+    assert!(
+        report.warnings.iter().all(|w| !w.contains("kawagoe")),
+        "{:?}",
+        report.warnings
+    );
+    let page = std::fs::read_to_string(opts("kawagoe").out.join("_index.md")).unwrap();
+    assert!(
+        page.contains(&format!("\nweight = {}\n", position + 1)),
+        "{page}"
+    );
+    // A city the config does not list is still warned about.
+    let report = import_with(&opts("nagano"), &cities).unwrap();
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("city `nagano` is not in")),
+        "{:?}",
+        report.warnings
+    );
 }

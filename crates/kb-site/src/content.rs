@@ -174,6 +174,16 @@ pub fn load(root: &Path, config: &Config) -> (Vec<Entry>, Vec<Diagnostic>) {
     (entries, problems)
 }
 
+/// An alias as a site path with slashes at both ends.
+pub fn normalise_alias(alias: &str, _lang: &str) -> String {
+    let trimmed = alias.trim_matches('/');
+    if trimmed.ends_with(".html") {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
 /// Splits `name.en.md` into (`name.md`, `en`); `name.md` is Japanese.
 pub(crate) fn language_of(rel: &str) -> Result<(String, String), String> {
     let stem = rel.trim_end_matches(".md");

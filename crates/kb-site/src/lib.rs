@@ -1,9 +1,11 @@
 //! The knowledge base's site builder: Zola's site format (config.toml, content/ with `+++` TOML
 //! front matter, templates/, sass/, static/) built with the libraries Zola uses.
 //!
-//! Stages: [`config`] → [`content`] (files to entries) → [`validate`] and [`markdown`] (inside
-//! [`site::Site::load`]) → [`render`] (templates) + [`assets`] + [`data`] → [`output`] (atomic
-//! swap). The `kb-build` crate runs them, with the search index, as one build.
+//! Stages: [`config`] → [`content`] (files to entries) → [`site`] (the site in memory, read
+//! without checks) → [`validate`] (the content model's rules and internal links; [`load`] runs
+//! both for [`Site::load`]) → [`render`] (templates, with each page kind's data from [`views`])
+//! + [`assets`] + [`data`] → [`output`] (atomic swap). The `kb-build` crate runs them, with the
+//! search index, as one build.
 
 pub mod assets;
 pub mod base_url;
@@ -15,6 +17,7 @@ pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
 pub mod globs;
+pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -1,12 +1,12 @@
 //! The whole site in memory: configuration, every content entry with its rendered Markdown, and
-//! the relations between them (translations, a city's chapters and measures). Loading a site
-//! validates it; `kb check` is exactly a load that writes nothing.
+//! the relations between them (translations, a city's chapters and measures). Reading a site
+//! here does not validate it: [`crate::validate`] checks a site read here, and [`crate::load`]
+//! does both for `Site::load`.
 
 use crate::config::Config;
 use crate::content::{self, Entry, Kind};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::markdown::{self, Rendered};
-use crate::validate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -44,16 +44,18 @@ struct Children {
 }
 
 impl Site {
-    /// Loads and validates the site under `root`. Every problem found is returned together.
-    pub fn load(root: &Path) -> Result<Site, Diagnostics> {
+    /// Reads the site under `root`: its configuration and every content file, with the lookups
+    /// between them. Files that do not parse are returned as diagnostics; nothing else is
+    /// checked (see [`crate::validate`]).
+    pub fn read(root: &Path) -> Result<Site, Diagnostics> {
         let config_path = root.join("config.toml");
         let config = Config::load(&config_path, Path::new("config.toml"))
             .map_err(|d| Diagnostics(vec![d]))?;
         let timer = crate::progress::PhaseTimer::from_env();
-        let (mut entries, mut problems) = content::load(root, &config);
+        let (mut entries, problems) = content::load(root, &config);
         timer.mark("  read + parse");
         // A file that does not parse would make every check that involves it cry wolf (missing
-        // twin, dangling references): report the parse errors alone first.
+        // twin, dangling references): report the parse errors alone.
         if !problems.is_empty() {
             return Err(Diagnostics::sorted(problems));
         }
@@ -77,21 +79,14 @@ impl Site {
         };
         site.build_lookups();
         timer.mark("  lookups");
-        for gap in site.config.translation_gaps() {
-            problems.push(Diagnostic::new("config.toml", 0, gap));
-        }
-        problems.extend(validate::validate(&site));
-        timer.mark("  validate");
-        // The front matter text only served to place validation messages.
-        for e in &mut site.entries {
+        Ok(site)
+    }
+
+    /// Drops the front matter text of every entry: it only serves to place validation messages,
+    /// and at national scale it is a sizeable share of the memory.
+    pub fn drop_front_matter_text(&mut self) {
+        for e in &mut self.entries {
             e.split.front_matter = String::new();
-        }
-        problems.extend(site.check_markdown());
-        timer.mark("  markdown");
-        if problems.is_empty() {
-            Ok(site)
-        } else {
-            Err(Diagnostics::sorted(problems))
         }
     }
 
@@ -162,19 +157,9 @@ impl Site {
         self.children = children;
     }
 
-    /// Renders every entry's Markdown, in parallel, to find broken internal links (the output is
-    /// not kept: see [`Site::rendered`]).
-    fn check_markdown(&self) -> Vec<Diagnostic> {
-        use rayon::prelude::*;
-        self.entries
-            .par_iter()
-            .flat_map_iter(|entry| self.markdown_problems(entry, &self.render_entry(entry).1))
-            .collect()
-    }
-
     /// The Markdown of `entry` rendered, with internal links resolved against the site, and the
     /// links that could not be.
-    fn render_entry(&self, entry: &Entry) -> (Rendered, Vec<markdown::LinkError>) {
+    pub(crate) fn render_entry(&self, entry: &Entry) -> (Rendered, Vec<markdown::LinkError>) {
         // `@/x.en.md` names the English file (Zola); `@/x.md` the page in the linking page's
         // own language when it exists.
         let resolve = |target: &str| match target.strip_suffix(".en.md") {
@@ -188,25 +173,13 @@ impl Site {
         markdown::render(&entry.split.body, &resolve, &label)
     }
 
-    fn markdown_problems(&self, entry: &Entry, errors: &[markdown::LinkError]) -> Vec<Diagnostic> {
-        errors
-            .iter()
-            .map(|err| {
-                let (line, col) = crate::diagnostics::line_col(&entry.split.body, err.offset);
-                let line = line + entry.split.body_line - 1;
-                Diagnostic::new(&entry.file, line, err.message.clone()).at(line, col)
-            })
-            .collect()
-    }
-
-    /// Re-reads one content file that is already part of the site, checks it, renders its
-    /// Markdown and puts it in place of the old entry: the incremental update of `kb serve`.
+    /// Re-reads one content file that is already part of the site, for the incremental update
+    /// of `kb serve` (see [`crate::load`]): returns its position and the new entry, unchecked.
     ///
-    /// Returns the entry's position, or `None` when the edit cannot be applied alone and the
-    /// caller must rebuild everything: the file is new or gone, its URL changed, or it is a
-    /// section or city page (whose data other pages are built from). Problems in the file are
-    /// returned as diagnostics and leave the site unchanged.
-    pub fn reload_entry(&mut self, path: &Path) -> Result<Option<usize>, Diagnostics> {
+    /// Returns `None` when the edit cannot be applied alone and the caller must rebuild
+    /// everything: the file is new or gone, its URL changed, or it is a section or city page
+    /// (whose data other pages are built from). A file that does not parse is a diagnostic.
+    pub fn read_entry(&self, path: &Path) -> Result<Option<(usize, Entry)>, Diagnostics> {
         let Some(rel) = self.content_path(path) else {
             return Ok(None);
         };
@@ -214,7 +187,7 @@ impl Site {
             return Ok(None);
         }
         let shown = crate::diagnostics::display_path(&self.root, path);
-        let mut entry = content::load_file(path, &shown, &rel).map_err(|d| Diagnostics(vec![d]))?;
+        let entry = content::load_file(path, &shown, &rel).map_err(|d| Diagnostics(vec![d]))?;
         let Some(pos) = self.position(&entry.key, &entry.lang) else {
             return Ok(None);
         };
@@ -227,19 +200,17 @@ impl Site {
         if structural {
             return Ok(None);
         }
-        let mut problems = validate::validate_entry(self, &entry);
-        let (_, errors) = self.render_entry(&entry);
-        problems.extend(self.markdown_problems(&entry, &errors));
-        if !problems.is_empty() {
-            return Err(Diagnostics::sorted(problems));
-        }
+        Ok(Some((pos, entry)))
+    }
+
+    /// Puts an entry from [`Site::read_entry`] in place of the old one at `pos`.
+    pub fn replace_entry(&mut self, pos: usize, mut entry: Entry) {
         entry.split.front_matter = String::new();
         let reorder = entry.front.weight != self.entries[pos].front.weight;
         self.entries[pos] = entry;
         if reorder {
             self.build_lookups();
         }
-        Ok(Some(pos))
     }
 
     /// The path of a file below `content/`, `/`-separated (`cities/osaki/_index.en.md`).

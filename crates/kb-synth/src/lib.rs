@@ -321,28 +321,38 @@ fn load_city(dir: &Path, slug: &str) -> Result<RealCity> {
     })
 }
 
-/// Splits `+++ front +++ body` into (front matter with its fences, body).
-fn split(text: &str) -> (&str, &str) {
-    if let Some(rest) = text.strip_prefix("+++") {
-        if let Some(end) = rest.find("\n+++") {
-            let cut = 3 + end + 4;
-            return (&text[..cut], &text[cut..]);
-        }
+/// Splits a content file into its front matter (the TOML between the `+++` fences) and its body,
+/// with the site builder's own reader; `None` when the file has no front matter.
+fn split(text: &str) -> Option<(String, String)> {
+    let split = kb_site::frontmatter::split(Path::new(""), text).ok()?;
+    Some((split.front_matter, split.body))
+}
+
+/// Puts a file split by [`split`] back together (the text after the closing fence).
+fn join(front: Option<&str>, body: &str) -> String {
+    match front {
+        Some(front) => format!("+++\n{front}+++\n{body}"),
+        None => body.to_string(),
     }
-    ("", text)
 }
 
 /// A page of the base city, moved to `slug`: ids in the front matter (`"osaki-…"`, the
 /// `cities` taxonomy) and links to the base city's pages follow; links to other real cities
 /// become plain text. `title` replaces the page title when given.
 fn rename(text: &str, base: &str, slug: &str, real: &[String], title: Option<&str>) -> String {
-    let (front, body) = split(text);
-    let mut front = front
-        .replace(&format!("\"{base}-"), &format!("\"{slug}-"))
-        .replace(&format!("\"{base}\""), &format!("\"{slug}\""));
-    if let Some(t) = title {
-        front = replace_title(&front, t);
-    }
+    let (front, body) = match split(text) {
+        Some((front, body)) => (Some(front), body),
+        None => (None, text.to_string()),
+    };
+    let front = front.map(|front| {
+        let front = front
+            .replace(&format!("\"{base}-"), &format!("\"{slug}-"))
+            .replace(&format!("\"{base}\""), &format!("\"{slug}\""));
+        match title {
+            Some(t) => replace_title(&front, t),
+            None => front,
+        }
+    });
     let body = body
         .replace(
             &format!("@/cities/{base}/measures/{base}-"),
@@ -353,15 +363,18 @@ fn rename(text: &str, base: &str, slug: &str, real: &[String], title: Option<&st
         real.iter()
             .any(|c| target.starts_with(&format!("@/cities/{c}/")))
     });
-    front + &body
+    join(front.as_deref(), &body)
 }
 
 /// A measure of another city, borrowed by `slug`: the taxonomy, the chapter and the weight
 /// change; internal links become plain text.
 fn borrow(text: &str, from: &str, slug: &str, chapter: &str, weight: usize) -> String {
-    let (front, body) = split(text);
+    let (front, body) = match split(text) {
+        Some((front, body)) => (Some(front), body),
+        None => (None, text.to_string()),
+    };
     let mut out = String::with_capacity(text.len());
-    for line in front.split_inclusive('\n') {
+    for line in front.as_deref().unwrap_or_default().split_inclusive('\n') {
         if line.starts_with("cities = [") {
             out.push_str(&format!("cities = [\"{slug}\"]\n"));
         } else if line.starts_with("chapter = ") {
@@ -373,7 +386,10 @@ fn borrow(text: &str, from: &str, slug: &str, chapter: &str, weight: usize) -> S
         }
     }
     debug_assert!(!out.contains(&format!("\"{from}\"")));
-    out + &unlink(body, |t| t.starts_with("@/"))
+    join(
+        front.is_some().then_some(out.as_str()),
+        &unlink(&body, |t| t.starts_with("@/")),
+    )
 }
 
 fn replace_title(front: &str, title: &str) -> String {

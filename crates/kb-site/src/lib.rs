@@ -4,8 +4,9 @@
 //! Stages: [`config`] → [`content`] (files to entries) → [`site`] (the site in memory, read
 //! without checks) → [`validate`] (the content model's rules and internal links; [`load`] runs
 //! both for [`Site::load`]) → [`render`] (templates, with each page kind's data from [`views`])
-//! + [`assets`] + [`data`] → [`output`] (atomic swap). The `kb-build` crate runs them, with the
-//! search index, as one build.
+//! and [`assets`] and [`data`] → [`output`] (atomic swap).
+//!
+//! The `kb-build` crate runs them, with the search index, as one build.
 
 pub mod assets;
 pub mod base_url;

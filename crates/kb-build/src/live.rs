@@ -2,22 +2,30 @@
 //! an edited measure, chapter or page is re-read alone, its page re-rendered and its search
 //! document replaced, without a full build.
 //!
-//! An update goes in two steps. First what the reader is looking at: the edited page (and its
-//! twin in the other language, which quotes it) is written and its index document replaced and
-//! committed; that is the "visible" latency. Then the pages that list it: the sections above it
-//! (city page, measure list), the theme pages of its themes, and the data downloads. Anything
-//! else — a new or deleted file, a changed URL, a section or city page, a template, the
-//! configuration, Sass or static files — takes a full build, as does any failure of the
-//! incremental path. Two things wait for the next full build: the similar-measure lists (the
-//! edited page keeps its list and stays in other pages' lists under its new title only once
-//! they are rebuilt) and the home, compare and KPI pages.
+//! The files of one save are one change: they are re-read together with their twins and checked
+//! as `kb check` checks them (see `Site::reload_entries`); if anything is wrong, nothing is
+//! published and the message names the file and line. Otherwise the update goes in two steps.
+//! First what the reader is looking at: the edited pages and their twins (an English page
+//! quotes its Japanese original) are written and their index documents replaced and committed;
+//! that is the "visible" latency. Then every page that shows them: the sections above them
+//! (measure list, city page, city list, home), the theme pages of their old and new themes and
+//! the theme list with its heatmap in both languages, the KPI and comparison pages, and the
+//! data downloads. Anything else — a new or deleted file, a changed URL, a section or city page,
+//! a template, the configuration, Sass or static files — takes a full build, as does any
+//! failure of the incremental path.
+//!
+//! What an incremental update leaves for the next full build, by design (the parity test in
+//! tests/incremental.rs allows exactly these): the similar-measure lists of other measures (the
+//! edited measure keeps its list, and other pages list it under its old title), and the search
+//! index's term statistics of other documents (scores may differ in the last digits).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use kb_site::content::Kind;
+use kb_site::content::{Entry, Kind};
+use kb_site::views::PageKind;
 use kb_site::Site;
 
 /// The built site kept in memory, with its similar-measure lists.
@@ -69,9 +77,9 @@ impl Live {
         self.updater = None;
     }
 
-    /// Applies changes to the given source files. `index` is the index being served; it is
-    /// reloaded after each commit. A problem in an edited file is an error (the file and line
-    /// are in the message); nothing of that file has been written then.
+    /// Applies changes to the given source files as one change. `index` is the index being
+    /// served; it is reloaded after the commit. A problem in an edited file is an error (the file
+    /// and line are in the message); nothing has been written then.
     pub fn apply(
         &mut self,
         changed: &[PathBuf],
@@ -84,51 +92,61 @@ impl Live {
         if changed.is_empty() || !all_content_md {
             return Ok(Outcome::NeedsFullBuild);
         }
-        let mut updates = Vec::new();
-        for path in changed {
-            let started = Instant::now();
-            let old_themes = self.site.entry_at(path).map(themes_of).unwrap_or_default();
-            let pos = match self.site.reload_entry(path) {
-                Ok(Some(pos)) => pos,
-                Ok(None) => return Ok(Outcome::NeedsFullBuild),
-                Err(d) => anyhow::bail!("{d}"),
-            };
-            let mut files = self.write_visible(pos, index)?;
-            let visible = started.elapsed();
-            files += self.write_dependents(pos, &old_themes)?;
-            updates.push(Update {
-                file: self.site.entries[pos].file.clone(),
-                visible,
-                complete: started.elapsed(),
-                files,
-            });
-        }
-        Ok(Outcome::Updated(updates))
+        let started = Instant::now();
+        let old_themes: BTreeSet<String> = changed
+            .iter()
+            .filter_map(|p| self.site.entry_at(p))
+            .flat_map(themes_of)
+            .collect();
+        let positions = match self.site.reload_entries(changed) {
+            Ok(Some(p)) => p,
+            Ok(None) => return Ok(Outcome::NeedsFullBuild),
+            Err(d) => anyhow::bail!("{d}"),
+        };
+        let mut files = self.write_visible(&positions, index)?;
+        let visible = started.elapsed();
+        files += self.write_dependents(&positions, &old_themes)?;
+        let complete = started.elapsed();
+        Ok(Outcome::Updated(
+            changed
+                .iter()
+                .map(|p| Update {
+                    file: p
+                        .strip_prefix(&self.root)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|_| p.clone()),
+                    visible,
+                    complete,
+                    files,
+                })
+                .collect(),
+        ))
     }
 
-    /// The edited page and its twin (which quotes the Japanese original), then its index
-    /// document.
+    /// The edited pages and their twins, then their index documents (one commit).
     fn write_visible(
         &mut self,
-        pos: usize,
+        positions: &[usize],
         index: Option<&search_indexer::SearchIndex>,
     ) -> Result<usize> {
         let site = &self.site;
-        let entry = &site.entries[pos];
-        let mut pages = vec![entry];
-        if let Some(twin) = site.translation(entry) {
-            pages.push(twin);
-        }
-        let files = self.render(&pages, &[])?;
-        if entry.front.in_search_index {
+        let pages: Vec<&Entry> = positions.iter().map(|&p| &site.entries[p]).collect();
+        let files = self.render(&pages, &[], &[])?;
+        let docs: Vec<search_indexer::Document> = pages
+            .iter()
+            .filter(|e| e.front.in_search_index)
+            .map(|e| crate::documents::document(e, site.rendered(e).text))
+            .collect();
+        if !docs.is_empty() {
             if self.updater.is_none() {
                 self.updater = Some(search_indexer::IndexUpdater::open(
                     &crate::generation::live_index_dir(&self.output)?,
                 )?);
             }
-            let doc = crate::documents::document(entry, site.rendered(entry).text);
             let updater = self.updater.as_mut().expect("opened above");
-            updater.replace(&doc)?;
+            for doc in &docs {
+                updater.replace(doc)?;
+            }
             updater.commit()?;
             if let Some(index) = index {
                 index.reload()?;
@@ -137,23 +155,40 @@ impl Live {
         Ok(files)
     }
 
-    /// The sections above the page, the theme pages of its old and new themes, and the data
-    /// downloads.
-    fn write_dependents(&self, pos: usize, old_themes: &[String]) -> Result<usize> {
+    /// Every page that shows the edited pages: the sections above them, the theme pages of their
+    /// old and new themes and the theme lists, the KPI and comparison pages, the data files.
+    fn write_dependents(
+        &self,
+        positions: &[usize],
+        old_themes: &BTreeSet<String>,
+    ) -> Result<usize> {
         let site = &self.site;
-        let entry = &site.entries[pos];
-        let sections = site.ancestors(entry);
-        let lang: &'static str = if entry.lang == "en" { "en" } else { "ja" };
+        let edited: Vec<&Entry> = positions.iter().map(|&p| &site.entries[p]).collect();
+        let measures = edited.iter().any(|e| matches!(e.kind, Kind::Measure(_)));
+        let mut sections: Vec<&Entry> = edited.iter().flat_map(|e| site.ancestors(e)).collect();
+        if measures {
+            sections.extend(
+                site.entries
+                    .iter()
+                    .filter(|e| matches!(PageKind::of(e), PageKind::Kpis | PageKind::Compare)),
+            );
+        }
+        sections.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
+        sections.dedup_by(|a, b| std::ptr::eq(*a, *b));
         let mut themes: BTreeSet<&str> = old_themes.iter().map(String::as_str).collect();
-        let new_themes = themes_of(entry);
-        themes.extend(new_themes.iter().map(String::as_str));
+        for e in &edited {
+            if let Some(t) = e.front.taxonomies.get("themes") {
+                themes.extend(t.iter().map(String::as_str));
+            }
+        }
         let themes: Vec<(&str, &'static str)> = themes
             .into_iter()
             .filter(|t| site.config.theme_slugs().any(|s| s == *t))
-            .map(|t| (t, lang))
+            .flat_map(|t| [(t, "ja"), (t, "en")])
             .collect();
-        let mut files = self.render(&sections, &themes)?;
-        if matches!(entry.kind, Kind::Measure(_)) {
+        let lists: &[&'static str] = if measures { &["ja", "en"] } else { &[] };
+        let mut files = self.render(&sections, &themes, lists)?;
+        if measures {
             for f in kb_site::data_files(site)? {
                 kb_site::output::write_atomically(&self.output, &f.path, &f.contents)?;
                 files += 1;
@@ -164,14 +199,15 @@ impl Live {
 
     fn render(
         &self,
-        pages: &[&kb_site::content::Entry],
+        pages: &[&Entry],
         themes: &[(&str, &'static str)],
+        theme_lists: &[&'static str],
     ) -> Result<usize> {
         let renderer = kb_site::render::Renderer::new(&self.site)
             .map_err(|d| anyhow::anyhow!("{d}"))?
             .with_similar(&self.similar);
         renderer
-            .render_selected(pages, themes, &|path, contents| {
+            .render_selected(pages, themes, theme_lists, &|path, contents| {
                 kb_site::output::write_atomically(&self.output, path, &self.rewriter.page(contents))
             })
             .map_err(|e| anyhow::anyhow!("{e}"))

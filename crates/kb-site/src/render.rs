@@ -150,16 +150,19 @@ impl<'a> Renderer<'a> {
         self.render_jobs(&jobs, sink, progress)
     }
 
-    /// Renders the given pages, and the theme pages of the given themes in the given
-    /// languages (the pages an incremental update changes), handing each file to `sink`.
+    /// Renders the given pages, the theme pages of the given themes in the given languages, and
+    /// the theme lists of the given languages (the pages an incremental update changes), handing
+    /// each file to `sink`.
     pub fn render_selected(
         &self,
         entries: &[&Entry],
         themes: &[(&str, &'static str)],
+        theme_lists: &[&'static str],
         sink: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
     ) -> Result<usize, crate::BuildError> {
         let mut jobs: Vec<Job<'_>> = entries.iter().map(|e| Job::Entry(e)).collect();
         jobs.extend(themes.iter().map(|&(slug, lang)| Job::Theme(slug, lang)));
+        jobs.extend(theme_lists.iter().map(|&lang| Job::ThemeList(lang)));
         self.render_jobs(&jobs, sink, None)
     }
 

@@ -91,7 +91,7 @@ impl Site {
     }
 
     /// The lookup tables over `entries` (see the fields). Entries must be sorted.
-    fn build_lookups(&mut self) {
+    pub(crate) fn build_lookups(&mut self) {
         self.cities = self
             .config
             .extra

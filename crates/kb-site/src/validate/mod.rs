@@ -42,6 +42,13 @@ pub fn validate_entry(site: &Site, entry: &Entry) -> Vec<Diagnostic> {
     out
 }
 
+/// The site-wide rules an edit of one page can break: indicators that name measures.
+pub fn validate_references(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    site_wide::check_kpis(site, &mut out);
+    out
+}
+
 fn at(entry: &Entry, needle: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(&entry.file, locate(&entry.split, needle), message)
 }

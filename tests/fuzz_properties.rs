@@ -214,7 +214,7 @@ fn check_front_matter(text: &str) -> Result<(), TestCaseError> {
 
 #[test]
 fn front_matter_never_panics_on_arbitrary_text() {
-    run("arbitrary text", 512, any::<String>(), |text| {
+    run("arbitrary text", 4096, any::<String>(), |text| {
         check_front_matter(&text)?;
         check_front_matter(&format!("+++\n{text}\n+++\n"))
     });
@@ -222,7 +222,7 @@ fn front_matter_never_panics_on_arbitrary_text() {
 
 #[test]
 fn front_matter_never_panics_on_file_like_text() {
-    run("file-like text", 512, content_file(), |text| {
+    run("file-like text", 4096, content_file(), |text| {
         check_front_matter(&text)
     });
 }
@@ -233,7 +233,7 @@ fn front_matter_never_panics_on_mutated_files() {
         any::<prop::sample::Index>(),
         prop::collection::vec(mutation(), 1..6),
     );
-    run("mutated files", 512, strategy, |(seed, mutations)| {
+    run("mutated files", 4096, strategy, |(seed, mutations)| {
         let seeds = seeds();
         let mut text = seed.get(seeds).clone();
         for m in &mutations {
@@ -249,7 +249,7 @@ fn front_matter_never_panics_on_mutated_files() {
 #[test]
 fn normalize_for_search_is_idempotent() {
     let strategy = prop_oneof![japanese_text(60), any::<String>()];
-    run("normalizer", 512, strategy, |text| {
+    run("normalizer", 4096, strategy, |text| {
         let once = kb_text::normalize_for_search(&text);
         let twice = kb_text::normalize_for_search(&once);
         prop_assert_eq!(&twice, &once, "input {:?}", text);
@@ -268,7 +268,7 @@ fn japanese_tokens_never_panic() {
     }
     let tokens_seen = AtomicUsize::new(0);
     let strategy = prop_oneof![3 => japanese_text(60), 1 => any::<String>()];
-    let ran = run("analyzer", 512, strategy, |text| {
+    let ran = run("analyzer", 4096, strategy, |text| {
         let tokens = search_indexer::analyzer::japanese_tokens(&text)
             .map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
         prop_assert!(
@@ -425,7 +425,7 @@ fn search_never_fails_internally() {
     let strategy = (query(), filter(), filter(), filter(), number(), number());
     run(
         "search",
-        512,
+        4096,
         strategy,
         |(query, city, theme, lang, limit, offset)| {
             let req = SearchRequest {

@@ -23,11 +23,11 @@ fn main() -> anyhow::Result<()> {
         println!("{line}");
         println!(
             "  raw:      {}",
-            search_indexer::analyzer::raw_segment(&line).join(" | ")
+            search_indexer::analyzer::raw_segment(&line)?.join(" | ")
         );
         println!(
             "  analyzed: {}",
-            search_indexer::analyzer::japanese_tokens(&line).join(" | ")
+            search_indexer::analyzer::japanese_tokens(&line)?.join(" | ")
         );
     }
     Ok(())

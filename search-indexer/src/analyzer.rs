@@ -310,13 +310,22 @@ fn class_of(token: &mut lindera::token::Token<'_>) -> (Class, Option<String>) {
     (class, base)
 }
 
+/// The process-wide segmenter, for analysis. Every way into analysis loads the dictionary first
+/// and reports its absence as an error ([`ensure_dictionary`]: `write_index`, `SearchIndex::open`,
+/// [`japanese_tokens`], [`raw_segment`]), and a loaded dictionary stays loaded, so this cannot
+/// fail. Were it to, stopping is right: analysis without a dictionary would index and find
+/// nothing, silently.
+fn loaded_segmenter() -> &'static lindera::segmenter::Segmenter {
+    dict::segmenter().unwrap_or_else(|e| {
+        panic!("Japanese analysis ran before the dictionary was loaded (call ensure_dictionary first): {e:#}")
+    })
+}
+
 fn segment(norm: &str) -> Vec<Morph<'_>> {
-    let Ok(segmenter) = dict::segmenter() else {
-        return Vec::new();
-    };
-    let Ok(tokens) = segmenter.segment(Cow::Borrowed(norm)) else {
-        return Vec::new();
-    };
+    // lindera's `segment` has no failure of its own (its `Result` is for API symmetry).
+    let tokens = loaded_segmenter()
+        .segment(Cow::Borrowed(norm))
+        .unwrap_or_else(|e| panic!("lindera could not segment {norm:?}: {e}"));
     tokens
         .into_iter()
         .map(|mut t| {
@@ -577,20 +586,19 @@ fn japanese_runs(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Analyzed terms of `text`, as indexed (units, stacked variant parts, joined compounds), in
-/// position order.
-pub fn japanese_tokens(text: &str) -> Vec<String> {
-    analyze(text).into_iter().map(|t| t.text).collect()
+/// position order. Fails when the dictionary cannot be loaded.
+pub fn japanese_tokens(text: &str) -> anyhow::Result<Vec<String>> {
+    ensure_dictionary()?;
+    Ok(analyze(text).into_iter().map(|t| t.text).collect())
 }
 
-/// Plain lindera segmentation (no text stage, no filtering): surfaces in order.
-pub fn raw_segment(text: &str) -> Vec<String> {
-    let Ok(segmenter) = dict::segmenter() else {
-        return Vec::new();
-    };
-    segmenter
+/// Plain lindera segmentation (no text stage, no filtering): surfaces in order. Fails when the
+/// dictionary cannot be loaded.
+pub fn raw_segment(text: &str) -> anyhow::Result<Vec<String>> {
+    let tokens = dict::segmenter()?
         .segment(Cow::Borrowed(text))
-        .map(|tokens| tokens.into_iter().map(|t| t.surface.to_string()).collect())
-        .unwrap_or_default()
+        .map_err(|e| anyhow::anyhow!("segmenting {text:?}: {e}"))?;
+    Ok(tokens.into_iter().map(|t| t.surface.to_string()).collect())
 }
 
 /// Loads the dictionary now (so a missing package is reported as an error, not as empty
@@ -682,6 +690,12 @@ pub(crate) fn analyze_english(text: &str) -> Vec<(String, usize, usize, usize)> 
 mod tests {
     use super::*;
 
+    /// `japanese_tokens`, which needs the dictionary: a test without it fails, never passes on
+    /// empty analysis.
+    fn japanese_tokens(text: &str) -> Vec<String> {
+        super::japanese_tokens(text).expect("the dictionary loads")
+    }
+
     fn units(text: &str) -> Vec<String> {
         analyze(text)
             .into_iter()
@@ -764,22 +778,30 @@ mod tests {
 
     #[test]
     fn synonym_groups_apply() {
-        assert_eq!(units("残業"), units("時間外勤務"));
-        assert_eq!(units("超過勤務"), units("時間外勤務"));
-        assert_eq!(units("育休"), units("育児休業"));
-        assert_eq!(units("育児休暇"), units("育児休業"));
-        assert_eq!(units("年休"), units("年次有給休暇"));
-        assert_eq!(units("セクハラ"), units("セクシュアルハラスメント"));
-        assert_eq!(units("セクシャルハラスメント"), units("セクハラ"));
-        assert_eq!(units("OJT"), units("職場研修"));
-        assert_eq!(units("ＯＪＴ"), units("OJT"));
-        assert_eq!(units("DX"), units("デジタルトランスフォーメーション"));
-        assert_eq!(units("1on1"), units("1on1ミーティング"));
-        assert_eq!(units("１on１面談"), units("1on1"));
-        assert_eq!(units("引上げ"), units("引き上げ"));
-        assert_eq!(units("身に付ける"), units("身につける"));
-        assert_eq!(units("身に着ける"), units("身につける"));
-        assert_eq!(units("捉われる"), units("とらわれる"));
+        // Each variant analyses to exactly one unit, the group's canonical term: equal and
+        // non-empty, so two empty analyses cannot pass as "the same".
+        for (variant, canonical) in [
+            ("残業", "時間外勤務"),
+            ("超過勤務", "時間外勤務"),
+            ("育休", "育児休業"),
+            ("育児休暇", "育児休業"),
+            ("年休", "年次有給休暇"),
+            ("セクハラ", "セクシュアルハラスメント"),
+            ("セクシャルハラスメント", "セクハラ"),
+            ("OJT", "職場研修"),
+            ("ＯＪＴ", "OJT"),
+            ("DX", "デジタルトランスフォーメーション"),
+            ("1on1", "1on1ミーティング"),
+            ("１on１面談", "1on1"),
+            ("引上げ", "引き上げ"),
+            ("身に付ける", "身につける"),
+            ("身に着ける", "身につける"),
+            ("捉われる", "とらわれる"),
+        ] {
+            let (a, b) = (units(variant), units(canonical));
+            assert_eq!(a.len(), 1, "{variant}: {a:?}");
+            assert_eq!(a, b, "{variant} and {canonical}");
+        }
     }
 
     #[test]
@@ -843,7 +865,8 @@ mod tests {
 
     #[test]
     fn raw_segment_is_plain() {
-        let s = raw_segment("人材育成の方針");
+        let s = raw_segment("人材育成の方針").expect("the dictionary loads");
+        assert!(s.len() >= 3, "{s:?}");
         assert_eq!(s.concat(), "人材育成の方針");
     }
 

@@ -161,9 +161,12 @@ fn log_build(started: Instant, dir: &Path) {
 }
 
 fn load() -> Result<Segmenter> {
-    let dir = dict_dir();
-    ensure_built(&dir)?;
-    let dictionary = Dictionary::load_from_path_with_options(&dir, true)
+    load_from(&dict_dir())
+}
+
+fn load_from(dir: &Path) -> Result<Segmenter> {
+    ensure_built(dir)?;
+    let dictionary = Dictionary::load_from_path_with_options(dir, true)
         .map_err(|e| anyhow!("loading the IPADIC dictionary from {}: {e}", dir.display()))?;
     Ok(Segmenter::new(Mode::Normal, dictionary, None))
 }
@@ -214,6 +217,18 @@ mod tests {
         assert!(!a.exists() && !b.exists());
         // Already built: nothing to do, no sources needed.
         ensure_built(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unloadable_dictionary_is_an_error() {
+        // Built as far as the cache can tell (metadata.json), but not a dictionary.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("metadata.json"), "{}").unwrap();
+        let err = load_from(dir.path()).err().expect("loading fails");
+        assert!(
+            format!("{err:#}").contains("loading the IPADIC dictionary"),
+            "{err:#}"
+        );
     }
 
     #[test]

@@ -506,8 +506,8 @@ fn index_phases(root: &Path) -> Result<Value> {
     let (raw_cpu0, t) = (cpu_s(), Instant::now());
     let raw: usize = texts
         .iter()
-        .map(|s| search_indexer::analyzer::raw_segment(s).len())
-        .sum();
+        .map(|s| search_indexer::analyzer::raw_segment(s).map(|t| t.len()))
+        .sum::<Result<usize>>()?;
     let raw_1t_s = t.elapsed().as_secs_f64();
     let raw_1t_cpu = cpu_s() - raw_cpu0;
     let (raw_cpu0, t) = (cpu_s(), Instant::now());
@@ -515,8 +515,8 @@ fn index_phases(root: &Path) -> Result<Value> {
         use rayon::prelude::*;
         texts
             .par_iter()
-            .map(|s| search_indexer::analyzer::raw_segment(s).len())
-            .sum()
+            .map(|s| search_indexer::analyzer::raw_segment(s).map(|t| t.len()))
+            .sum::<Result<usize>>()?
     };
     let raw_par_s = t.elapsed().as_secs_f64();
     let raw_par_cpu = cpu_s() - raw_cpu0;

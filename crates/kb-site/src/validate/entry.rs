@@ -241,10 +241,12 @@ fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
     for f in &c.frameworks {
         for row in &f.rows {
             let name = &row.competency.ja;
+            // Quoted, so that the row's own line is found, not an earlier text containing it.
+            let row_line = format!("\"{name}\"");
             if !row.marks.is_empty() && row.marks.len() != f.levels.len() {
                 out.push(at(
                     entry,
-                    name,
+                    &row_line,
                     format!(
                         "framework `{}`, row `{name}`: {} marks for {} levels",
                         f.id,
@@ -256,7 +258,7 @@ fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
             if !row.descriptions.is_empty() && row.descriptions.len() != f.levels.len() {
                 out.push(at(
                     entry,
-                    name,
+                    &row_line,
                     format!(
                         "framework `{}`, row `{name}`: {} descriptions for {} levels",
                         f.id,
@@ -269,7 +271,7 @@ fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
                 if !MARKS.contains(&mark.as_str()) {
                     out.push(at(
                         entry,
-                        name,
+                        &row_line,
                         format!(
                             "framework `{}`: mark `{mark}` is not one of ◎ ○ 〇 △ or \"\"",
                             f.id

@@ -11,6 +11,9 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
+/// A page of matches, best first: (relevance score, address).
+pub(crate) type Page = Vec<(Score, DocAddress)>;
+
 /// The `offset..offset + limit` best matches of `query` (score, address), the number of
 /// matches, and what `extra` collects over all of them.
 pub(crate) fn ranked<C: Collector>(
@@ -20,7 +23,7 @@ pub(crate) fn ranked<C: Collector>(
     offset: usize,
     lang: Option<&str>,
     extra: C,
-) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize, C::Fruit)> {
+) -> tantivy::Result<(Page, usize, C::Fruit)> {
     let top = TopDocs::with_limit(limit).and_offset(offset);
     let Some(lang) = lang else {
         // Plain relevance keeps tantivy's pruning of hopeless documents.

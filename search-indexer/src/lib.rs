@@ -29,6 +29,7 @@ pub mod analyzer;
 pub mod dict;
 mod index;
 mod query;
+mod rank;
 mod search;
 pub mod similar;
 mod snippet;

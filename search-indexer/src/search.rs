@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -15,6 +15,7 @@ use tantivy::{
 
 use crate::index::{open_index, Fields};
 use crate::query::{parse, Builder};
+use crate::rank::ranked;
 use crate::snippet::{make_snippet, Highlight};
 use crate::{
     Facets, SearchError, SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT,
@@ -162,9 +163,6 @@ fn filter_clause(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Score added to pages in the reader's language (`lang`): about one strong title match.
-const PREFERRED_LANGUAGE_BONUS: f32 = 10.0;
-
 impl SearchIndex {
     /// Opens the index in `index_dir` (and loads the dictionary).
     pub fn open(index_dir: &Path) -> Result<SearchIndex> {
@@ -241,31 +239,22 @@ impl SearchIndex {
         if let Some(theme) = non_empty(&req.theme) {
             clauses.push((Occur::Must, filter_clause(f.themes, theme)));
         }
-        if let Some(lang) = non_empty(&req.lang) {
-            // `lang` is the reader's language, not a hard filter: pages in it rank higher, and
-            // pages in the other language that the query reaches through the glossary still
-            // come (an English reader searching "job rotation" also sees the Japanese measures).
+        let lang = non_empty(&req.lang);
+        if let Some(lang) = lang {
+            // `lang` is the reader's language, not a filter: pages in it rank first, and pages
+            // in the other language that the query reaches through the glossary follow (an
+            // English reader searching "job rotation" also sees the Japanese measures).
             if !matches!(lang, "ja" | "en") {
                 return Err(SearchError::BadRequest(format!(
                     "lang must be `ja` or `en`, not `{lang}`"
                 )));
             }
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    filter_clause(f.lang, lang),
-                    PREFERRED_LANGUAGE_BONUS,
-                )),
-            ));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(limit)
-            .and_offset(req.offset)
-            .order_by_score();
-        let (docs, total, (city, theme)) = searcher
-            .search(&query, &(top, Count, FacetCounter))
-            .map_err(|e| SearchError::Internal(anyhow!(e).context("running the search")))?;
+        let (docs, total, (city, theme)) =
+            ranked(&searcher, &query, limit, req.offset, lang, FacetCounter)
+                .map_err(|e| SearchError::Internal(anyhow!(e).context("running the search")))?;
         let mut results = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             results.push(

@@ -494,3 +494,59 @@ fn rewrite_replaces_atomically() {
     assert!(write_index(&docs(), &other).is_err());
     assert!(other.join("a.txt").is_file());
 }
+
+#[test]
+fn reader_language_ranks_first() {
+    // Every match in the reader's language comes before every other match, however strongly the
+    // other language matches; within each group the order is by relevance.
+    for q in [
+        "心理的安全性",
+        "overtime",
+        "残業",
+        "psychological safety",
+        "人材",
+    ] {
+        let plain = search(q);
+        for lang in ["ja", "en"] {
+            let r = index()
+                .search(&SearchRequest {
+                    query: q.into(),
+                    lang: Some(lang.into()),
+                    ..Default::default()
+                })
+                .unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert_eq!(
+                r.total, plain.total,
+                "{q} --lang {lang}: lang is not a filter"
+            );
+            let first_other = r.results.iter().position(|h| h.lang != lang);
+            if let Some(i) = first_other {
+                assert!(
+                    r.results[i..].iter().all(|h| h.lang != lang),
+                    "{q} --lang {lang}: {:?}",
+                    r.results
+                        .iter()
+                        .map(|h| (&h.url, &h.lang))
+                        .collect::<Vec<_>>()
+                );
+            }
+            let split = first_other.unwrap_or(r.results.len());
+            for group in [&r.results[..split], &r.results[split..]] {
+                assert!(
+                    group.windows(2).all(|w| w[0].score >= w[1].score),
+                    "{q} --lang {lang}: not by relevance within a language"
+                );
+            }
+        }
+    }
+    // The case that a score bonus got wrong: the Japanese page matches 心理的安全性 in its title,
+    // the English one only in its body, yet an English reader sees the English page first.
+    let r = index()
+        .search(&SearchRequest {
+            query: "心理的安全性".into(),
+            lang: Some("en".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(urls(&r).first(), Some(&"/en/aizuwakamatsu/safety/"));
+}

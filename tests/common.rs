@@ -370,3 +370,16 @@ fn resolve_link(page_url: &str, link: &str, port: u16) -> Option<String> {
     }
     Some(parts.join("/"))
 }
+
+/// Percent-encodes a query parameter value.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -40,10 +40,8 @@ pub struct ServeOptions {
 
 pub fn serve(opts: ServeOptions) -> Result<()> {
     // The port first: a port in use or an address that cannot be bound is reported before
-    // anything is built or written.
-    let listener = std::net::TcpListener::bind(opts.addr)
-        .with_context(|| format!("cannot listen on {}", opts.addr))?;
-    listener.set_nonblocking(true)?;
+    // anything is built or written. Connections are accepted only once the site is built.
+    let socket = bind(opts.addr).with_context(|| format!("cannot listen on {}", opts.addr))?;
     let output = opts.output.clone();
     let (base, live) = if opts.no_build {
         (prebuilt_base(&opts)?, None)
@@ -74,6 +72,11 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         // Signal handlers first: a SIGTERM that arrives once the port answers must stop the
         // server gracefully, never kill it.
         let shutdown = accept::shutdown_signal()?;
+        socket
+            .listen(1024)
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let listener: std::net::TcpListener = socket.into();
+        listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         if !addr.ip().is_loopback() {
             eprintln!("note: listening on {addr}: the site is now reachable from the network");
@@ -86,6 +89,19 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     // Searches still running on blocking threads are not waited for.
     runtime.shutdown_timeout(Duration::from_millis(500));
     result
+}
+
+/// A socket bound to `addr`, not yet listening.
+fn bind(addr: SocketAddr) -> std::io::Result<socket2::Socket> {
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    // As std's TcpListener does: a restarted server may take over a port in TIME_WAIT.
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket)
 }
 
 /// Builds the site (serving the previous output if the build fails); returns its base URL and

@@ -322,10 +322,16 @@ fn load_city(dir: &Path, slug: &str) -> Result<RealCity> {
 }
 
 /// Splits a content file into its front matter (the TOML between the `+++` fences) and its body,
-/// with the site builder's own reader; `None` when the file has no front matter.
+/// with the site builder's own reader; `None` when the file has no front matter. `aliases` are
+/// dropped: they are old URLs of the real city's pages, which no copy may claim.
 fn split(text: &str) -> Option<(String, String)> {
     let split = kb_site::frontmatter::split(Path::new(""), text).ok()?;
-    Some((split.front_matter, split.body))
+    let front: String = split
+        .front_matter
+        .split_inclusive('\n')
+        .filter(|line| !line.starts_with("aliases = "))
+        .collect();
+    Some((front, split.body))
 }
 
 /// Puts a file split by [`split`] back together (the text after the closing fence).

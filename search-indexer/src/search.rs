@@ -166,7 +166,7 @@ fn filter_clause(field: Field, value: &str) -> Box<dyn Query> {
 }
 
 /// Score added to pages in the reader's language (`lang`): about one strong title match.
-const PREFERRED_LANGUAGE_BONUS: f32 = 10.0;
+pub(crate) const PREFERRED_LANGUAGE_BONUS: f32 = 10.0;
 
 impl SearchIndex {
     /// Opens the index in `index_dir` (and loads the dictionary).

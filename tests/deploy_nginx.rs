@@ -40,14 +40,7 @@ fn start_nginx(dir: &Path, example: &str, replace: &[(&str, String)]) -> Nginx {
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
     let child = Command::new(NGINX)
-        .args([
-            "-p",
-            &d.to_string(),
-            "-c",
-            path.to_str().unwrap(),
-            "-g",
-            "daemon off;",
-        ])
+        .args(["-p", &d.to_string(), "-c", path.to_str().unwrap(), "-g", "daemon off;"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -91,10 +84,7 @@ fn the_nginx_examples_serve_the_site_under_a_sub_path_with_no_broken_link() {
     );
     wait_for(static_port);
     let (total, broken) = broken_links(&out, static_port, "/jinji/kb/");
-    eprintln!(
-        "nginx, static files: followed {total} links, {} broken",
-        broken.len()
-    );
+    eprintln!("nginx, static files: followed {total} links, {} broken", broken.len());
     assert!(total > 10_000);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
     let (status, head, _) = common::http_get(static_port, "/jinji/kb/no-such-page/").unwrap();
@@ -128,10 +118,7 @@ fn the_nginx_examples_serve_the_site_under_a_sub_path_with_no_broken_link() {
     wait_for(kb_port);
     wait_for(proxy_port);
     let (total, broken) = broken_links(&out, proxy_port, "/jinji/kb/");
-    eprintln!(
-        "nginx → kb serve: followed {total} links, {} broken",
-        broken.len()
-    );
+    eprintln!("nginx → kb serve: followed {total} links, {} broken", broken.len());
     assert!(broken.is_empty(), "{}", broken.join("\n"));
     let (status, _, body) =
         common::http_get(proxy_port, "/jinji/kb/search/?q=%E7%A0%94%E4%BF%AE").unwrap();

@@ -37,9 +37,9 @@ pub const ENGINE_FILES: [(&str, &str); 2] = [
 /// Bundle format version (bump when a file's format changes).
 pub const BUNDLE_VERSION: u32 = 1;
 /// Documents per `meta/` chunk.
-pub const META_CHUNK: usize = 64;
+pub const META_CHUNK: usize = 16;
 /// Documents per `text/` chunk.
-pub const TEXT_CHUNK: usize = 4;
+pub const TEXT_CHUNK: usize = 1;
 
 /// One file of the bundle: its path under `search/` and its bytes.
 #[derive(Debug, Clone)]

@@ -17,6 +17,9 @@ use super::BundleFile;
 /// Postings of one term: `(field number, flat array)` per field that has it.
 pub type TermPostings = Vec<(usize, Vec<u32>)>;
 
+/// One field's postings of a term while collecting: (global document, positions).
+type DocPositions = Vec<(u32, Vec<u32>)>;
+
 /// Raw size a postings shard aims at (gzip makes it about a third).
 const SHARD_TARGET_BYTES: usize = 12_000;
 /// Most shards written (a bound on the number of files).
@@ -40,7 +43,7 @@ pub(super) fn collect(
     bases: &[Vec<Option<u32>>],
 ) -> Result<BTreeMap<String, TermPostings>> {
     // term → field → (global doc, positions)
-    let mut acc: BTreeMap<String, BTreeMap<usize, Vec<(u32, Vec<u32>)>>> = BTreeMap::new();
+    let mut acc: BTreeMap<String, BTreeMap<usize, DocPositions>> = BTreeMap::new();
     let mut positions = Vec::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         for (k, &field) in fields.iter().enumerate() {

@@ -100,14 +100,19 @@ function corpusSentences() {
 
 test("transfer budgets: cold first query and further queries", async () => {
   const budget = [];
+  const limits = [];
   // The first query counts the engine's own two files too (cold).
   let before = { raw: 0, gzip: 0, files: -2 };
   for (const q of ["人材確保", "ワーク・ライフ・バランス", "job rotation", "メンタルヘルス 研修"]) {
     if (budget.length) before = { ...fetched };
     await engine.search(q, { limit: 10 });
-    budget.push(`${JSON.stringify(q)}: ${fetched.files - before.files} files, ${fetched.raw - before.raw} bytes, ${fetched.gzip - before.gzip} gzipped`);
+    const gz = fetched.gzip - before.gzip;
+    // Issue 14's budgets: the cold first query 150 KB, each further query 40 KB (transferred).
+    limits.push([q, gz, budget.length ? 40_000 : 150_000]);
+    budget.push(`${JSON.stringify(q)}: ${fetched.files - before.files} files, ${fetched.raw - before.raw} bytes, ${gz} gzipped`);
   }
   console.log(budget.join("\n"));
+  for (const [q, gz, limit] of limits) assert.ok(gz <= limit, `${q}: ${gz} bytes transferred, budget ${limit}`);
 });
 
 test("the browser analyzer agrees with the Rust analyzer", async () => {
@@ -117,8 +122,8 @@ test("the browser analyzer agrees with the Rust analyzer", async () => {
   console.log(`evaluation query words: ${queries.agree}/${queries.total} agree`);
   for (const d of queries.diffs) console.log(`  query ${JSON.stringify(d.line)}: rust ${JSON.stringify(d.rust)} js ${JSON.stringify(d.js)}`);
   for (const d of corpus.diffs.slice(0, 20)) console.log(`  sentence ${JSON.stringify(d.line.slice(0, 60))}: rust ${JSON.stringify(d.rust)} js ${JSON.stringify(d.js)}`);
-  // The bar the design promises is 100% on the corpus; this foundation records where it stands.
-  assert.ok(corpus.agree / corpus.total >= Number(process.env.KB_MIN_CORPUS_AGREEMENT || 0), "corpus agreement");
+  // The design promises 100% on the corpus; the bar guards what is reached (99.3% today).
+  assert.ok(corpus.agree / corpus.total >= Number(process.env.KB_MIN_CORPUS_AGREEMENT || 0.99), "corpus agreement");
 });
 
 function score(results, must) {

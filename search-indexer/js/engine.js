@@ -55,39 +55,86 @@ async function basics() {
 // ---------------------------------------------------------------------------------------------
 // Text stage (kb_text::normalize_for_search): contextual rules, then the generated table.
 
-const isKatakana = (c) => /[\u30A0-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]/u.test(c) && c !== "・";
+// Character classes of kb_text (is_katakana, is_japanese_char, is_space).
+const isKatakana = (c) => /[\u30A1-\u30FA\u30FC-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]/u.test(c);
 const isJapanese = (c) =>
-  /[\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u2E80-\u2FDF\u3000-\u303F\uFF01-\uFF60]/u.test(c);
+  /[\u3040-\u309F\u30A0-\u30FF\u31F0-\u31FF\uFF65-\uFF9F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{323AF}々〆ヶ\u3001-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF64\u2E80-\u2FDF…‥※]/u.test(c);
+const isSpace = (c) => c === " " || c === "\t" || c === "\u3000" || c === "\u00A0";
+const isDigit = (c) => c !== undefined && c >= "0" && c <= "9";
+const isNumberChar = (c) => isDigit(c) || c === "." || c === ",";
 const isTransparent = (c) => c === "・" || c === "･" || c === "·" || c === "‧";
+// kb_text's COMPOUND_PART_MAX: the longest katakana word still taken as part of a ・ compound.
+const COMPOUND_PART_MAX = 5;
 
-export function normalize(B, text) {
-  let cs = [...text].map((c) => (c === "・" || c === "･" ? c : B.analysis.chars[c] ?? c));
+// kb_text::collapse_japanese_spaces.
+function collapseSpaces(cs) {
+  const out = [];
+  let i = 0;
+  while (i < cs.length) {
+    if (!isSpace(cs[i])) {
+      out.push(cs[i++]);
+      continue;
+    }
+    let j = i;
+    while (j < cs.length && isSpace(cs[j])) j++;
+    const b = cs[i - 1];
+    const a = cs[j];
+    let drop = false;
+    if (b !== undefined && a !== undefined) {
+      if (isJapanese(b) && isJapanese(a)) drop = true;
+      else if (isJapanese(b) && isDigit(a)) {
+        let k = j;
+        while (k < cs.length && isNumberChar(cs[k])) k++;
+        while (k < cs.length && isSpace(cs[k])) k++;
+        drop = cs[k] !== undefined && isJapanese(cs[k]);
+      } else if (isDigit(b) && isJapanese(a)) {
+        let k = i;
+        while (k > 0 && isNumberChar(cs[k - 1])) k--;
+        while (k > 0 && isSpace(cs[k - 1])) k--;
+        drop = k > 0 && isJapanese(cs[k - 1]);
+      }
+    }
+    if (!drop) out.push(...cs.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+// kb_text::remove_katakana_nakaguro.
+function removeNakaguro(cs) {
+  const runBefore = (i) => {
+    let n = 0;
+    while (i - n - 1 >= 0 && isKatakana(cs[i - n - 1])) n++;
+    return n;
+  };
+  const runAfter = (i) => {
+    let n = 0;
+    while (i + n + 1 < cs.length && isKatakana(cs[i + n + 1])) n++;
+    return n;
+  };
+  return cs.filter((c, i) => !(
+    (c === "・" || c === "･") && i > 0 && isKatakana(cs[i - 1]) && i + 1 < cs.length && isKatakana(cs[i + 1])
+    && (runBefore(i) <= COMPOUND_PART_MAX || runAfter(i) <= COMPOUND_PART_MAX)));
+}
+
+// kb_text::repair_chars, from the generated tables: per character, and look-alikes between
+// Latin letters.
+function repair(B, cs) {
+  cs = cs.map((c) => (c === "・" || c === "･" ? c : B.analysis.chars[c] ?? c));
   const latin = B.analysis.chars_between_latin;
-  cs = cs.map((c, i) =>
+  return cs.map((c, i) =>
     latin[c] !== undefined && (/[A-Za-z]/.test(cs[i - 1] || "") || /[A-Za-z]/.test(cs[i + 1] || "")) ? latin[c] : c,
   );
+}
+
+/** kb_text::normalize_for_search. */
+export function normalize(B, text) {
+  let cs = repair(B, [...text]);
   for (let round = 0; round < 16; round++) {
-    const out = [];
-    for (let i = 0; i < cs.length; i++) {
-      const c = cs[i];
-      if (/\s/u.test(c)) {
-        // Spaces between Japanese characters are extraction damage.
-        let j = i;
-        while (j < cs.length && /\s/u.test(cs[j])) j++;
-        const prev = out[out.length - 1];
-        if (prev && j < cs.length && isJapanese(prev) && isJapanese(cs[j])) {
-          i = j - 1;
-          continue;
-        }
-      }
-      if ((c === "・" || c === "･") && isKatakana(out[out.length - 1] || "") && isKatakana(cs[i + 1] || "")) {
-        continue;
-      }
-      out.push(c);
-    }
-    const changed = out.length !== cs.length;
-    cs = out;
-    if (!changed) break;
+    const next = repair(B, removeNakaguro(collapseSpaces(cs)));
+    const same = next.length === cs.length && next.every((c, i) => c === cs[i]);
+    cs = next;
+    if (same) break;
   }
   return cs.map((c) => (c === "・" || c === "･" ? "、" : c)).join("");
 }
@@ -137,7 +184,16 @@ function unknownClass(surface) {
   return /[\p{L}\p{N}]/u.test(surface) ? CLASS.noun : CLASS.drop;
 }
 
+// lindera segments sentence by sentence: a sentence ends after \n, \t, 。 or 、.
 async function segment(B, norm) {
+  const out = [];
+  for (const sentence of norm.match(/[^\n\t。、]*[\n\t。、]|[^\n\t。、]+$/gu) || []) {
+    out.push(...(await segmentSentence(B, sentence)));
+  }
+  return out;
+}
+
+async function segmentSentence(B, norm) {
   const chars = [...norm];
   const n = chars.length;
   if (!n) return [];

@@ -150,8 +150,14 @@ async function lexiconFor(B, chars) {
   const ids = [...new Set(chars.map((c) => shard(c, n)))];
   const shards = await Promise.all(ids.map((k) => load(`lexicon/${k}.json`)));
   const lex = new Map();
-  for (const s of shards) for (const [surface, entries] of Object.entries(s)) lex.set(surface, entries);
-  return lex;
+  const singles = new Set();
+  for (const s of shards) {
+    for (const [surface, entries] of Object.entries(s)) {
+      if (surface === "") for (const c of entries) singles.add(c);
+      else lex.set(surface, entries);
+    }
+  }
+  return { lex, singles };
 }
 
 async function connections(B, lefts) {
@@ -197,7 +203,7 @@ async function segmentSentence(B, norm) {
   const chars = [...norm];
   const n = chars.length;
   if (!n) return [];
-  const lex = await lexiconFor(B, chars);
+  const { lex, singles } = await lexiconFor(B, chars);
   let maxLen = 1;
   for (const s of lex.keys()) maxLen = Math.max(maxLen, [...s].length);
   const cats = chars.map((c) => categoriesOf(B, c));
@@ -243,8 +249,14 @@ async function segmentSentence(B, norm) {
   let unknownEnd = null;
   for (let i = 0; i < n; i++) {
     if (!endsAt[i].length) continue;
-    const found = known[i].length > 0;
+    // Whether a dictionary word starts here, as lindera's full dictionary would say.
+    const found = known[i].length > 0 || singles.has(chars[i]);
     for (const k of known[i]) add(i, { ...k });
+    if (!known[i].length && found) {
+      // A dictionary word the lexicon does not hold (休 of 年休): a one-character word stands in,
+      // so that the lattice stays connected.
+      for (const cat of cats[i]) for (const e of unk[cat][4]) add(i, { end: i + 1, surface: chars[i], left: e[0], right: e[1], cost: e[2], cls: unknownClass(chars[i]), base: "" });
+    }
     if (unknownEnd !== null && unknownEnd > i) continue;
     cats[i].forEach((cat, ord) => {
       const [, invoke, group, length, entries] = unk[cat];

@@ -122,8 +122,9 @@ test("the browser analyzer agrees with the Rust analyzer", async () => {
   console.log(`evaluation query words: ${queries.agree}/${queries.total} agree`);
   for (const d of queries.diffs) console.log(`  query ${JSON.stringify(d.line)}: rust ${JSON.stringify(d.rust)} js ${JSON.stringify(d.js)}`);
   for (const d of corpus.diffs.slice(0, 20)) console.log(`  sentence ${JSON.stringify(d.line.slice(0, 60))}: rust ${JSON.stringify(d.rust)} js ${JSON.stringify(d.js)}`);
-  // The design promises 100% on the corpus; the bar guards what is reached (99.95% today).
-  assert.ok(corpus.agree / corpus.total >= Number(process.env.KB_MIN_CORPUS_AGREEMENT || 0.995), "corpus agreement");
+  // The design promises 100% on the corpus (reached today); the bar leaves room for two
+  // sentences of new content, which the listing above then shows.
+  assert.ok(corpus.agree / corpus.total >= Number(process.env.KB_MIN_CORPUS_AGREEMENT || 0.999), "corpus agreement");
 });
 
 function score(results, must) {

@@ -10,7 +10,8 @@
 //!   as the analyzer sees it): surface → entries `[left id, right id, word cost, class, base]`
 //!   (`base` empty when it is the surface; `left id` −1 for lindera's unknown words), sharded
 //!   by the FNV-1a hash of the surface's first character, so that a query needs the shards of
-//!   its own characters only;
+//!   its own characters only; key `""` lists the shard's corpus characters that are dictionary
+//!   words on their own (lindera's "a word starts here" for the unknown-word rule);
 //! * `connection/<n>.json`: IPADIC's connection costs restricted to the context ids the
 //!   lexicon uses: `{left id: [cost per right id, in manifest "right_ids" order]}`, sharded by
 //!   left id;
@@ -174,8 +175,24 @@ pub(super) fn files<'a>(
     }
     stats.surfaces = lex.len();
     stats.shards = shards;
+    // lindera adds unknown-word candidates for kanji and hiragana only where no dictionary word
+    // starts. The browser knows the lexicon only: key "" of each shard lists its corpus
+    // characters that are dictionary words on their own (so a word starts there).
+    let prefix = &dict::segmenter()?.dictionary.prefix_dictionary;
+    let corpus_chars: BTreeSet<char> = lex.keys().flat_map(|s| s.chars()).collect();
+    let mut singles: Vec<String> = vec![String::new(); shards];
+    for c in corpus_chars {
+        let s = c.to_string();
+        if prefix.find_surface_iter(&s).next().is_some() {
+            singles[shard_of(&s, shards)].push(c);
+        }
+    }
     for (k, m) in by_shard.iter().enumerate() {
-        let contents = json_bytes(m)?;
+        let mut m = serde_json::to_value(m)?;
+        if let Some(obj) = m.as_object_mut() {
+            obj.insert(String::new(), serde_json::Value::String(singles[k].clone()));
+        }
+        let contents = json_bytes(&m)?;
         stats.lexicon_bytes += contents.len();
         out.push(BundleFile {
             path: format!("lexicon/{k}.json"),

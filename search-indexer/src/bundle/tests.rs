@@ -151,6 +151,11 @@ fn analysis_data_comes_from_the_rust_side() {
         shard.get("人材").is_some() || shard.get("人財").is_some(),
         "{shard}"
     );
+    assert!(
+        shard[""].as_str().unwrap().contains('人'),
+        "人 is a dictionary word on its own: {}",
+        shard[""]
+    );
     assert!(stats.lexicon.morphemes > 5 && stats.lexicon.left_ids > 1);
     let english = json(
         &files,

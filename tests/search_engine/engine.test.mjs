@@ -9,10 +9,10 @@
 //   node --test tests/search_engine/
 // KB_BIN and KB_ANALYZE override the binaries; KB_DICT_DIR is passed through.
 
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -42,8 +42,10 @@ globalThis.fetch = async (url) => {
   }
 };
 
-const out = process.env.KB_BUNDLE_OUTPUT || join(mkdtempSync(join(tmpdir(), "kb-engine-")), "public");
-if (!process.env.KB_BUNDLE_OUTPUT) {
+const tmp = process.env.KB_BUNDLE_OUTPUT ? null : mkdtempSync(join(tmpdir(), "kb-engine-"));
+const out = process.env.KB_BUNDLE_OUTPUT || join(tmp, "public");
+if (tmp) {
+  after(() => rmSync(tmp, { recursive: true, force: true }));
   const b = spawnSync(KB, ["build", "--root", REPO, "--output", out], { encoding: "utf8" });
   assert.equal(b.status, 0, b.stderr);
 }

@@ -58,7 +58,7 @@ pub(crate) struct ATok {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     Noun,
     Prefix,
     Verb,
@@ -289,7 +289,7 @@ thread_local! {
 const CLASS_CACHE_MAX: usize = 200_000;
 
 /// [`classify`], cached by word id for dictionary words; `None` base means the surface.
-fn class_of(token: &mut lindera::token::Token<'_>) -> (Class, Option<String>) {
+pub(crate) fn class_of(token: &mut lindera::token::Token<'_>) -> (Class, Option<String>) {
     let cacheable = token.word_id.is_system() && !token.word_id.is_unknown();
     let id = token.word_id.id();
     if cacheable {
@@ -561,7 +561,7 @@ pub(crate) fn analyze_japanese_runs(text: &str) -> Vec<ATok> {
 
 /// Maximal runs of `text` without ASCII letters or line breaks that contain a kana or kanji:
 /// `(byte offset, run)`.
-fn japanese_runs(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn japanese_runs(text: &str) -> Vec<(usize, &str)> {
     let is_japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}' | '\u{2E80}'..='\u{2FDF}');
     let breaks = |c: char| c.is_ascii_alphabetic() || c == '\n';
     let mut runs = Vec::new();

@@ -26,6 +26,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub mod analyzer;
+pub mod bundle;
 pub mod dict;
 mod index;
 mod query;

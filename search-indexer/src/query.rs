@@ -18,17 +18,17 @@ use crate::snippet::Highlight;
 use crate::synonyms::glossary;
 
 /// Score multiplier for title fields.
-const TITLE_BOOST: f32 = 3.0;
+pub(crate) const TITLE_BOOST: f32 = 3.0;
 /// Score multiplier for the exact-phrase (proximity) clause.
-const PHRASE_BOOST: f32 = 2.0;
+pub(crate) const PHRASE_BOOST: f32 = 2.0;
 /// Score multiplier for the joined-compound clause.
-const JOINED_BOOST: f32 = 1.5;
+pub(crate) const JOINED_BOOST: f32 = 1.5;
 /// Weight of glossary expansions (English query → Japanese text) relative to the words typed.
-const GLOSSARY_BOOST: f32 = 1.0;
+pub(crate) const GLOSSARY_BOOST: f32 = 1.0;
 /// Weight of reverse expansions (Japanese query → English text).
-const REVERSE_BOOST: f32 = 0.2;
+pub(crate) const REVERSE_BOOST: f32 = 0.2;
 /// Longest glossary phrase, in English tokens.
-const MAX_GLOSSARY_TOKENS: usize = 5;
+pub(crate) const MAX_GLOSSARY_TOKENS: usize = 5;
 
 /// A list of boxed queries.
 pub(crate) type Clauses = Vec<Box<dyn Query>>;
@@ -214,7 +214,7 @@ fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
 }
 
 /// Share of the other alternatives' scores added to the best one's.
-const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
+pub(crate) const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     boxed(TermQuery::new(

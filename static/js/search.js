@@ -123,19 +123,26 @@
     var api = new URLSearchParams({ q: q, limit: String(PAGE), offset: String((page - 1) * PAGE) });
     ["city", "theme", "lang"].forEach(function (k) { if (p.get(k)) api.set(k, p.get(k)); });
     status.textContent = "…";
+    // Without the server (a plain static web server answers with a page, or nothing answers),
+    // the static engine the build wrote under search/ answers from its bundle, fetched only now.
+    var local = function () {
+      return import(BASE + "search/engine.js").then(function (engine) {
+        return engine.search(q, { lang: p.get("lang") || undefined, city: p.get("city") || undefined,
+          theme: p.get("theme") || undefined, limit: PAGE, offset: (page - 1) * PAGE });
+      }, function () {
+        var e = new Error(text("needs-server"));
+        e.plain = true;
+        throw e;
+      });
+    };
     fetch(BASE + "api/search?" + api.toString(), { headers: { Accept: "application/json" } })
       .then(function (res) {
-        // A plain static web server answers with a page, not the API: say so plainly.
-        if ((res.headers.get("Content-Type") || "").indexOf("json") < 0) {
-          var e = new Error(text("needs-server"));
-          e.plain = true;
-          throw e;
-        }
+        if ((res.headers.get("Content-Type") || "").indexOf("json") < 0) return local();
         return res.json().then(function (body) {
           if (!res.ok) throw new Error(body && body.error ? body.error : String(res.status));
           return body;
         });
-      })
+      }, local)
       .then(function (data) { render(data, p, page); })
       .catch(function (err) {
         status.textContent = err && err.plain ? err.message

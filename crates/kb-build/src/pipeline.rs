@@ -75,13 +75,15 @@ pub fn build_with(
     site.config.base_url = base.to_string();
     mark("load");
     let generation = Generation::new();
-    let (index, similar) = if opts.index {
+    let (index, similar, bundle) = if opts.index {
         generation::remove_stale(output);
         let index = IndexStaging::new(output, &generation)?;
         let similar = crate::index::write_index(&site, index.path())?;
-        (Some(index), similar)
+        // The static search bundle is the index just written, exported for the browser.
+        let (bundle, _) = crate::bundle::bundle_files(&site, index.path())?;
+        (Some(index), similar, bundle)
     } else {
-        (None, SimilarMap::default())
+        (None, SimilarMap::default(), Vec::new())
     };
     mark("index");
     fault::point("after-index")?;
@@ -102,6 +104,7 @@ pub fn build_with(
     );
     files.extend(fingerprinted.into_iter().map(|(_, f)| f));
     files.extend(kb_site::data_files(&site)?);
+    files.extend(bundle);
     files.push(OutputFile {
         path: "sitemap.xml".into(),
         contents: kb_site::sitemap::sitemap_xml(&site),

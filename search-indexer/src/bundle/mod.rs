@@ -1,0 +1,268 @@
+//! The static search bundle: everything a browser needs to answer queries without `kb serve`,
+//! exported from the tantivy index just written (so the browser ranks with the very postings,
+//! document frequencies and field lengths the server uses). Layout and formats are described in
+//! `search-indexer/BUNDLE.md`; in short, under `<output>/search/`:
+//!
+//! * `manifest.json`: format version, counts, shard counts, BM25 statistics and boosts;
+//! * `docs.json`: per document, what filtering, facets and scoring need (compact);
+//! * `meta/<n>.json`: per document, what a result shows (url, title, twin, …), in chunks;
+//! * `postings/<n>.json`: term → postings of the four analyzed fields, sharded by term hash;
+//! * `text/<n>.json`: stored bodies for snippets, in chunks of documents;
+//! * `analysis.json` and `lexicon/<n>.json`: the query-side analysis data ([`analysis`]).
+
+mod analysis;
+mod postings;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tantivy::schema::Value as _;
+use tantivy::{DocAddress, TantivyDocument};
+
+use crate::index::{open_index, Fields};
+
+pub use analysis::LexiconStats;
+pub use postings::{shard_of, TermPostings};
+
+/// The browser's search engine, written beside the bundle it reads: `(file name, source)`;
+/// `engine.js` is the module readers' pages import.
+pub const ENGINE_FILES: [(&str, &str); 2] = [
+    ("engine.js", include_str!("../../js/engine.js")),
+    ("engine-query.js", include_str!("../../js/engine-query.js")),
+];
+
+/// Bundle format version (bump when a file's format changes).
+pub const BUNDLE_VERSION: u32 = 1;
+/// Documents per `meta/` chunk.
+pub const META_CHUNK: usize = 16;
+/// Documents per `text/` chunk.
+pub const TEXT_CHUNK: usize = 1;
+
+/// One file of the bundle: its path under `search/` and its bytes.
+#[derive(Debug, Clone)]
+pub struct BundleFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// What [`write_bundle`] made, for reports and tests.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BundleStats {
+    pub documents: usize,
+    pub terms: usize,
+    pub postings_shards: usize,
+    pub lexicon: LexiconStats,
+    pub bytes: usize,
+}
+
+/// One document as the bundle describes it.
+#[derive(Debug, Clone, Default)]
+struct DocInfo {
+    url: String,
+    title: String,
+    body: String,
+    city: Option<String>,
+    lang: String,
+    kind: String,
+    themes: Vec<String>,
+    status: Option<String>,
+}
+
+/// The analyzed fields, in the order the bundle numbers them.
+pub const FIELD_NAMES: [&str; 4] = ["title_ja", "body_ja", "title_en", "body_en"];
+
+fn analyzed_fields(f: &Fields) -> [tantivy::schema::Field; 4] {
+    [f.title_ja, f.body_ja, f.title_en, f.body_en]
+}
+
+fn json_bytes(v: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).context("serialising a search bundle file")
+}
+
+/// Exports the index in `index_dir` as the static bundle. `twins` maps a page's URL to its
+/// translation's URL (the index does not know translations).
+pub fn write_bundle(
+    index_dir: &Path,
+    twins: &HashMap<String, String>,
+) -> Result<(Vec<BundleFile>, BundleStats)> {
+    let (index, fields) = open_index(index_dir)?;
+    let reader = index.reader().context("opening an index reader")?;
+    let searcher = reader.searcher();
+    // Global document numbers: segments in searcher order, alive documents only.
+    let mut docs: Vec<DocInfo> = Vec::new();
+    let mut norms: Vec<[u32; 4]> = Vec::new();
+    let mut bases: Vec<Vec<Option<u32>>> = Vec::new();
+    let analyzed = analyzed_fields(&fields);
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let mut map = vec![None; seg.max_doc() as usize];
+        let field_norms = analyzed
+            .iter()
+            .map(|&f| seg.get_fieldnorms_reader(f))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        for doc in seg.doc_ids_alive() {
+            map[doc as usize] = Some(docs.len() as u32);
+            let stored: TantivyDocument = searcher
+                .doc(DocAddress::new(ord as u32, doc))
+                .context("reading a stored document")?;
+            docs.push(doc_info(&stored, &fields));
+            let mut n = [0u32; 4];
+            for (k, r) in field_norms.iter().enumerate() {
+                n[k] = r.fieldnorm(doc);
+            }
+            norms.push(n);
+        }
+        bases.push(map);
+    }
+    let mut total_tokens = [0u64; 4];
+    for seg in searcher.segment_readers() {
+        for (k, &f) in analyzed.iter().enumerate() {
+            total_tokens[k] += seg.inverted_index(f)?.total_num_tokens();
+        }
+    }
+    let terms = postings::collect(&searcher, &analyzed, &bases)?;
+    let shards = postings::shard_count(&terms);
+    let mut files = postings::shard_files(&terms, shards)?;
+    let (analysis_files, lexicon) =
+        analysis::files(docs.iter().map(|d| (d.lang == "en", &d.title, &d.body)))?;
+    files.extend(analysis_files);
+    files.extend(doc_files(&docs, &norms, twins)?);
+    let n = docs.len().max(1) as f64;
+    let manifest = json!({
+        "version": BUNDLE_VERSION,
+        "documents": docs.len(),
+        "fields": FIELD_NAMES,
+        "total_tokens": total_tokens,
+        "avg_norm": total_tokens.iter().map(|&t| t as f64 / n).collect::<Vec<_>>(),
+        "bm25": {"k1": 1.2, "b": 0.75},
+        "boosts": {
+            "title": crate::query::TITLE_BOOST,
+            "phrase": crate::query::PHRASE_BOOST,
+            "joined": crate::query::JOINED_BOOST,
+            "glossary": crate::query::GLOSSARY_BOOST,
+            "reverse": crate::query::REVERSE_BOOST,
+            "tie_breaker": crate::query::ALTERNATIVES_TIE_BREAKER,
+        },
+        "hash": "fnv1a32",
+        "postings_shards": shards,
+        "lexicon_shards": lexicon.shards,
+        "english_shards": lexicon.english_shards,
+        "meta_chunk": META_CHUNK,
+        "text_chunk": TEXT_CHUNK,
+    });
+    for (name, source) in ENGINE_FILES {
+        files.push(BundleFile {
+            path: name.into(),
+            contents: source.as_bytes().to_vec(),
+        });
+    }
+    files.push(BundleFile {
+        path: "manifest.json".into(),
+        contents: json_bytes(&manifest)?,
+    });
+    let stats = BundleStats {
+        documents: docs.len(),
+        terms: terms.len(),
+        postings_shards: shards,
+        lexicon,
+        bytes: files.iter().map(|f| f.contents.len()).sum(),
+    };
+    Ok((files, stats))
+}
+
+fn doc_info(d: &TantivyDocument, f: &Fields) -> DocInfo {
+    let first = |field| {
+        d.get_first(field)
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    DocInfo {
+        url: first(f.url).unwrap_or_default(),
+        title: first(f.title).unwrap_or_default(),
+        body: first(f.body).unwrap_or_default(),
+        city: first(f.city),
+        lang: first(f.lang).unwrap_or_default(),
+        kind: first(f.kind).unwrap_or_default(),
+        themes: d
+            .get_all(f.themes)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        status: first(f.status),
+    }
+}
+
+/// Index of `value` in `table`, adding it when new.
+fn intern(table: &mut Vec<String>, value: &str) -> usize {
+    match table.iter().position(|v| v == value) {
+        Some(i) => i,
+        None => {
+            table.push(value.to_string());
+            table.len() - 1
+        }
+    }
+}
+
+/// `docs.json` (compact: city, lang, kind and themes as indexes into tables; the four field
+/// lengths as tantivy's BM25 sees them), `meta/` and `text/` chunks.
+fn doc_files(
+    docs: &[DocInfo],
+    norms: &[[u32; 4]],
+    twins: &HashMap<String, String>,
+) -> Result<Vec<BundleFile>> {
+    let (mut cities, mut langs, mut kinds, mut themes) = (vec![], vec![], vec![], vec![]);
+    let mut rows: Vec<Value> = Vec::with_capacity(docs.len());
+    for (d, n) in docs.iter().zip(norms) {
+        let city = d.city.as_deref().map(|c| intern(&mut cities, c));
+        let t: Vec<usize> = d.themes.iter().map(|t| intern(&mut themes, t)).collect();
+        rows.push(json!([
+            city,
+            intern(&mut langs, &d.lang),
+            intern(&mut kinds, &d.kind),
+            t,
+            n
+        ]));
+    }
+    let table =
+        json!({"cities": cities, "langs": langs, "kinds": kinds, "themes": themes, "docs": rows});
+    let mut files = vec![BundleFile {
+        path: "docs.json".into(),
+        contents: json_bytes(&table)?,
+    }];
+    for (k, chunk) in docs.chunks(META_CHUNK).enumerate() {
+        let rows: Vec<Value> = chunk
+            .iter()
+            .map(|d| {
+                json!({
+                    "url": d.url,
+                    "title": d.title,
+                    "city": d.city,
+                    "lang": d.lang,
+                    "themes": d.themes,
+                    "kind": d.kind,
+                    "status": d.status,
+                    "twin": twins.get(&d.url),
+                })
+            })
+            .collect();
+        files.push(BundleFile {
+            path: format!("meta/{k}.json"),
+            contents: json_bytes(&rows)?,
+        });
+    }
+    for (k, chunk) in docs.chunks(TEXT_CHUNK).enumerate() {
+        let bodies: BTreeMap<usize, &str> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (k * TEXT_CHUNK + i, d.body.as_str()))
+            .collect();
+        files.push(BundleFile {
+            path: format!("text/{k}.json"),
+            contents: json_bytes(&bodies)?,
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,176 @@
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::postings::decode;
+use super::*;
+use crate::{write_index, Document};
+
+fn doc(url: &str, lang: &str, city: &str, themes: &[&str], title: &str, body: &str) -> Document {
+    Document {
+        url: url.into(),
+        lang: lang.into(),
+        kind: "measure".into(),
+        city: Some(city.into()),
+        chapter_path: Vec::new(),
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        status: Some("継続".into()),
+        title: title.into(),
+        body: body.into(),
+    }
+}
+
+fn corpus() -> Vec<Document> {
+    vec![
+        doc(
+            "/cities/a/measures/a-01/",
+            "ja",
+            "a",
+            &["training"],
+            "人材育成基本方針",
+            "人財確保と職員研修を実施します。",
+        ),
+        doc(
+            "/en/cities/a/measures/a-01/",
+            "en",
+            "a",
+            &["training"],
+            "Basic policy on human resource development",
+            "Securing people (人財確保) and staff training.",
+        ),
+        doc(
+            "/cities/b/measures/b-01/",
+            "ja",
+            "b",
+            &["evaluation"],
+            "人事評価",
+            "人事評価を行う。",
+        ),
+    ]
+}
+
+fn bundle() -> (HashMap<String, Vec<u8>>, BundleStats) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_index(&corpus(), dir.path()).expect("index");
+    let twins = HashMap::from([
+        (
+            "/cities/a/measures/a-01/".to_string(),
+            "/en/cities/a/measures/a-01/".to_string(),
+        ),
+        (
+            "/en/cities/a/measures/a-01/".to_string(),
+            "/cities/a/measures/a-01/".to_string(),
+        ),
+    ]);
+    let (files, stats) = write_bundle(dir.path(), &twins).expect("bundle");
+    (
+        files.into_iter().map(|f| (f.path, f.contents)).collect(),
+        stats,
+    )
+}
+
+fn json(files: &HashMap<String, Vec<u8>>, path: &str) -> Value {
+    serde_json::from_slice(files.get(path).unwrap_or_else(|| panic!("{path} missing")))
+        .expect("valid JSON")
+}
+
+#[test]
+fn fnv_shards_are_stable() {
+    // Known FNV-1a values: engine.js computes the same.
+    assert_eq!(shard_of("a", 1 << 31), 0xe40c_292c % (1 << 31));
+    assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
+    assert!(shard_of("人材", 16) < 16);
+}
+
+#[test]
+fn postings_round_trip() {
+    let flat = super::postings::tests_encode(1, &[(3, vec![0, 4]), (10, vec![7])]);
+    assert_eq!(flat, vec![1, 3, 2, 0, 4, 7, 1, 7]);
+    assert_eq!(decode(&flat), (1, vec![(3, vec![0, 4]), (10, vec![7])]));
+}
+
+#[test]
+fn bundle_describes_every_document_and_term() {
+    let (files, stats) = bundle();
+    assert_eq!(stats.documents, 3);
+    let manifest = json(&files, "manifest.json");
+    assert_eq!(manifest["documents"], 3);
+    let shards = manifest["postings_shards"].as_u64().unwrap() as usize;
+    for k in 0..shards {
+        assert!(files.contains_key(&format!("postings/{k}.json")));
+    }
+    // Every document's metadata, with twins.
+    let meta = json(&files, "meta/0.json");
+    let rows = meta.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let urls: Vec<&str> = rows.iter().map(|r| r["url"].as_str().unwrap()).collect();
+    for d in corpus() {
+        assert!(urls.contains(&d.url.as_str()), "{urls:?}");
+    }
+    let en = rows
+        .iter()
+        .find(|r| r["lang"] == "en")
+        .expect("the English page");
+    assert_eq!(en["twin"], "/cities/a/measures/a-01/");
+    assert_eq!(en["themes"][0], "training");
+    // The analyzed terms are where their hash says, with their documents and positions.
+    let shard = json(
+        &files,
+        &format!("postings/{}.json", shard_of("人材", shards)),
+    );
+    let lists = shard["人材"].as_array().expect("人材 postings");
+    let fields: Vec<u64> = lists.iter().map(|l| l[0].as_u64().unwrap()).collect();
+    assert!(
+        fields.contains(&1),
+        "body_ja holds 人材 (from 人財): {fields:?}"
+    );
+    let docs = json(&files, "docs.json");
+    assert_eq!(docs["docs"].as_array().unwrap().len(), 3);
+    let train = shard_of("train", shards);
+    let en_terms = json(&files, &format!("postings/{train}.json"));
+    assert!(
+        en_terms.get("train").is_some(),
+        "English stems are exported"
+    );
+}
+
+#[test]
+fn analysis_data_comes_from_the_rust_side() {
+    let (files, stats) = bundle();
+    let analysis = json(&files, "analysis.json");
+    assert_eq!(analysis["synonyms"]["人財"], "人材");
+    assert_eq!(
+        analysis["chars"]["ＯＪＴ".chars().next().unwrap().to_string()],
+        "O"
+    );
+    assert!(analysis["glossary_en_to_ja"]["job rotat"].is_array());
+    // The lexicon holds the corpus's morphemes, in the shard of their first character.
+    let shards = stats.lexicon.shards;
+    let shard = json(&files, &format!("lexicon/{}.json", shard_of("人", shards)));
+    assert!(
+        shard.get("人材").is_some() || shard.get("人財").is_some(),
+        "{shard}"
+    );
+    assert!(
+        shard[""].as_str().unwrap().contains('人'),
+        "人 is a dictionary word on its own: {}",
+        shard[""]
+    );
+    assert!(stats.lexicon.morphemes > 5 && stats.lexicon.left_ids > 1);
+    let english = json(
+        &files,
+        &format!(
+            "english/{}.json",
+            shard_of("training", stats.lexicon.english_shards)
+        ),
+    );
+    assert_eq!(english["training"], "train");
+    let english = json(
+        &files,
+        &format!(
+            "english/{}.json",
+            shard_of("on", stats.lexicon.english_shards)
+        ),
+    );
+    assert_eq!(english["on"], "", "stop words are dropped");
+}

@@ -1,0 +1,123 @@
+//! The static search bundle of the real site (`<output>/search/`, see search-indexer/BUNDLE.md):
+//! every file the manifest names exists, every indexed page is described (with its twin), and
+//! the files stay within the sizes the browser budget allows.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::Path;
+
+fn read_json(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn size(path: &Path) -> usize {
+    std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn real_site_bundle_is_complete_and_small() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_repo_into(&public);
+    let dir = public.join("search");
+    let manifest = read_json(&dir.join("manifest.json"));
+    assert_eq!(manifest["version"], 1);
+    assert!(
+        dir.join("engine.js").is_file(),
+        "engine.js is written beside the bundle"
+    );
+
+    // Every page the server's index holds (an empty query lists them all) is in the bundle.
+    let o = kb(&[
+        "search",
+        "--output",
+        public.to_str().unwrap(),
+        "--json",
+        "--limit",
+        "1",
+        "",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = manifest["documents"].as_u64().unwrap() as usize;
+    assert_eq!(all["total"].as_u64().unwrap() as usize, n);
+    assert!(n > 500, "{n} documents");
+
+    let docs = read_json(&dir.join("docs.json"));
+    assert_eq!(docs["docs"].as_array().unwrap().len(), n);
+    let chunk = manifest["meta_chunk"].as_u64().unwrap() as usize;
+    let mut meta = Vec::new();
+    for k in 0..n.div_ceil(chunk) {
+        let rows = read_json(&dir.join(format!("meta/{k}.json")));
+        meta.extend(rows.as_array().unwrap().clone());
+    }
+    assert_eq!(meta.len(), n);
+    let urls: HashSet<&str> = meta.iter().map(|m| m["url"].as_str().unwrap()).collect();
+    assert_eq!(urls.len(), n, "URLs are unique");
+    let mut twins = 0;
+    for m in &meta {
+        let url = m["url"].as_str().unwrap();
+        assert!(
+            url.starts_with('/'),
+            "{url}: site-relative (engine.js adds the base path)"
+        );
+        assert!(
+            !m["title"].as_str().unwrap().is_empty(),
+            "{url} has a title"
+        );
+        let lang = m["lang"].as_str().unwrap();
+        assert!(lang == "ja" || lang == "en", "{url}: {lang}");
+        assert_eq!(url.starts_with("/en/"), lang == "en", "{url}");
+        assert!(!m["kind"].as_str().unwrap().is_empty());
+        if m["kind"] == "measure" {
+            assert!(m["city"].is_string(), "{url} has a city");
+            assert!(
+                !m["themes"].as_array().unwrap().is_empty(),
+                "{url} has themes"
+            );
+        }
+        if let Some(t) = m["twin"].as_str() {
+            assert!(urls.contains(t), "{url}: twin {t} is in the bundle");
+            twins += 1;
+        }
+    }
+    assert!(twins * 10 >= n * 9, "{twins} of {n} pages name their twin");
+    let text_chunk = manifest["text_chunk"].as_u64().unwrap() as usize;
+    assert!(dir
+        .join(format!("text/{}.json", (n - 1) / text_chunk))
+        .is_file());
+
+    // Shards: all present; sizes reported and bounded.
+    let mut report = Vec::new();
+    for (family, key) in [
+        ("postings", manifest["postings_shards"].as_u64()),
+        ("lexicon", manifest["lexicon_shards"].as_u64()),
+    ] {
+        let shards = key.unwrap() as usize;
+        let sizes: Vec<usize> = (0..shards)
+            .map(|k| size(&dir.join(format!("{family}/{k}.json"))))
+            .collect();
+        let total: usize = sizes.iter().sum();
+        let max = sizes.iter().max().copied().unwrap_or(0);
+        report.push(format!(
+            "{family}: {shards} shards, {total} bytes, largest {max}"
+        ));
+        assert!(max < 200_000, "{family}: a {max}-byte shard");
+    }
+    let cold: usize = ["manifest.json", "docs.json", "analysis.json", "engine.js"]
+        .iter()
+        .map(|f| size(&dir.join(f)))
+        .sum();
+    report.push(format!(
+        "fixed files (manifest, docs, analysis, engine): {cold} bytes"
+    ));
+    println!("{}", report.join("\n"));
+    // Uncompressed; servers compress JSON about fourfold (the 150 KB budget is transferred).
+    assert!(cold < 600_000, "fixed files: {cold} bytes");
+}

@@ -14,13 +14,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 // The checks against the in-repository sources (`sources/<city>.txt`) and of the CSV downloads.
-#[path = "content_facts/csv.rs"]
 mod csv;
-#[path = "content_facts/kpis.rs"]
 mod kpis;
-#[path = "content_facts/numbers.rs"]
 mod numbers;
-#[path = "content_facts/pages.rs"]
 mod pages;
 
 fn repo() -> PathBuf {

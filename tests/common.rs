@@ -54,7 +54,7 @@ pub fn mini_site() -> tempfile::TempDir {
         config.replace(line, "cities = [\"takasaki\"]"),
     )
     .unwrap();
-    for dir in ["templates", "sass", "static"] {
+    for dir in ["templates", "sass", "static", "sources"] {
         copy_dir(&repo().join(dir), &tmp.path().join(dir));
     }
     tmp

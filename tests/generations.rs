@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// A copy of the repository's site (sources only) in a temp dir.
 fn site_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    for dir in ["content", "templates", "sass", "static"] {
+    for dir in ["content", "templates", "sass", "static", "sources"] {
         copy_dir(&repo().join(dir), &tmp.path().join(dir));
     }
     std::fs::copy(repo().join("config.toml"), tmp.path().join("config.toml")).unwrap();

@@ -141,7 +141,7 @@ fn run(args: &[String]) -> Result<()> {
             // The real repository: copied so that the incremental edit does not touch it.
             std::fs::create_dir_all(&root)?;
             std::fs::copy(repo.join("config.toml"), root.join("config.toml"))?;
-            for dir in ["content", "templates", "sass", "static"] {
+            for dir in ["content", "templates", "sass", "static", "sources"] {
                 copy_dir(&repo.join(dir), &root.join(dir))?;
             }
         } else {

@@ -18,6 +18,7 @@ const PAGES = [
   ["city", "/cities/kofu/"],
   ["comparison", "/compare/"],
   ["themes with the coverage heatmap", "/themes/"],
+  ["source text", "/cities/aizuwakamatsu/source/"],
 ];
 
 for (const [lang, prefix] of [["ja", ""], ["en", "/en"]]) {

@@ -38,6 +38,7 @@ const PHONE = [
   "/kpis/",
   "/cities/kofu/",
   "/compare/",
+  "/cities/osaki/source/",
   "/search/?q=" + encodeURIComponent("人材確保"),
 ];
 

@@ -26,6 +26,7 @@ pub mod progress;
 pub mod render;
 pub mod site;
 pub mod sitemap;
+pub mod source_text;
 pub mod suggest;
 pub mod validate;
 pub mod views;

@@ -30,6 +30,8 @@ enum Job<'e> {
     Entry(&'e Entry),
     ThemeList(&'static str),
     Theme(&'e str, &'static str),
+    /// A city's source page in a language.
+    Source(&'e str, &'static str),
     NotFound,
 }
 
@@ -146,6 +148,9 @@ impl<'a> Renderer<'a> {
                 jobs.push(Job::Theme(slug, lang));
             }
         }
+        for (city, lang) in source_pages(self.site) {
+            jobs.push(Job::Source(city, lang));
+        }
         jobs.push(Job::NotFound);
         self.render_jobs(&jobs, sink, progress)
     }
@@ -227,6 +232,15 @@ impl<'a> Renderer<'a> {
                         ),
                     );
                 }
+                Job::Source(city, lang) => {
+                    let url = views::source_url(self.site, city, lang).unwrap_or_default();
+                    let origin = self.site.city(city, lang).map(|e| e.file.as_path());
+                    let origin = origin.unwrap_or(Path::new("config.toml"));
+                    let result = self.views.source_context(city, lang).and_then(|ctx| {
+                        self.render(PageKind::Source.default_template(), ctx, origin)
+                    });
+                    emit(index_path(&url), result);
+                }
                 Job::NotFound => {
                     let ctx = self.views.not_found_context();
                     let template = PageKind::NotFound.default_template();
@@ -258,8 +272,22 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|e| !(e.is_section && self.site.config.taxonomies.is_empty()))
             .count();
-        entries + 2 * (1 + self.site.config.theme_slugs().count()) + 1
+        entries
+            + 2 * (1 + self.site.config.theme_slugs().count())
+            + source_pages(self.site).len()
+            + 1
     }
+}
+
+/// The source pages the site has: (city, language) for every city that names a source
+/// document, in each language it has a page in.
+pub fn source_pages(site: &Site) -> Vec<(&str, &'static str)> {
+    site.cities()
+        .into_iter()
+        .filter(|c| views::city_source_file(site, c).is_some())
+        .flat_map(|c| ["ja", "en"].map(|l| (c, l)))
+        .filter(|&(c, l)| site.city(c, l).is_some())
+        .collect()
 }
 
 /// `/en/cities/` → `en/cities/index.html`.

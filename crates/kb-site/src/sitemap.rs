@@ -18,6 +18,9 @@ pub fn sitemap_xml(site: &Site) -> Vec<u8> {
             urls.push(crate::views::theme_url(slug, lang));
         }
     }
+    for (city, lang) in crate::render::source_pages(site) {
+        urls.extend(crate::views::source_url(site, city, lang));
+    }
     urls.sort();
     urls.dedup();
     let mut out = String::from(

@@ -1,5 +1,6 @@
-//! `kb synth`: writes a complete site root (config.toml, content/, templates/, sass/, static/)
-//! with N synthetic municipalities `city-0001` … made by recombining the real cities' pages.
+//! `kb synth`: writes a complete site root (config.toml, content/, templates/, sass/, static/,
+//! sources/) with N synthetic municipalities `city-0001` … made by recombining the real cities'
+//! pages.
 //!
 //! Each synthetic city takes a real *base* city: its city page (KPIs, frameworks, training
 //! systems and corrections with ids renamed to the new slug), all its chapters and all its
@@ -144,7 +145,7 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthReport> {
 
     // Everything but the real cities' folders, as is.
     let mut copied = Vec::new();
-    for dir in ["templates", "sass", "static"] {
+    for dir in ["templates", "sass", "static", "sources"] {
         if src.join(dir).is_dir() {
             collect(&src.join(dir), Path::new(dir), &mut copied)?;
         }

@@ -205,8 +205,9 @@ fn check_measure(site: &Site, entry: &Entry, city: &str, out: &mut Vec<Diagnosti
     }
 }
 
-fn check_city(_site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
+fn check_city(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let c = entry.city_extra().expect("city entries carry city data");
+    super::source_file::check(site, entry, out);
     if entry.lang == "en" {
         for (field, present) in [
             ("kpis", !c.kpis.is_empty()),

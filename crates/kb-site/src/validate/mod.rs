@@ -7,6 +7,7 @@
 mod entry;
 mod links;
 mod site_wide;
+mod source_file;
 
 pub use crate::content::normalise_alias;
 pub use links::{check_entry_links, check_links};

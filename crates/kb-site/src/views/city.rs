@@ -1,7 +1,10 @@
 //! The city page's view model, and the city summary every page inside a city and the city lists
 //! share.
 
-use super::common::{city_structured, kpi_view, lang_prefix, link, measure_summary};
+use super::common::{
+    city_source_file, city_structured, kpi_view, lang_prefix, link, measure_summary,
+    source_line_url, source_url,
+};
 use crate::content::{Entry, Kind};
 use crate::model::CityExtra;
 use crate::site::Site;
@@ -19,6 +22,9 @@ pub fn city_summary(site: &Site, city: &str, lang: &str) -> Value {
         "name": page.title(),
         "url": page.url,
         "meta": meta_view(&meta),
+        // The Japanese page's `source`: the file is the same in both languages.
+        "source_file": city_source_file(site, city),
+        "source_url": source_url(site, city, lang),
         "measure_count": site.measures(city, lang).len(),
         "chapters_url": format!("{}/cities/{city}/chapters/", lang_prefix(lang)),
         "measures_url": format!("{}/cities/{city}/measures/", lang_prefix(lang)),
@@ -129,6 +135,7 @@ pub fn all_corrections(site: &Site, city: &str, lang: &str) -> Vec<Value> {
         for c in cs {
             list.push(json!({
                 "line": c.line,
+                "line_url": source_line_url(site, city, lang, c.line),
                 "source": c.source,
                 "corrected": c.corrected,
                 "note": c.note.as_ref().map(|n| n.get(lang)),

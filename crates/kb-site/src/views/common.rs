@@ -34,6 +34,22 @@ pub fn lang_prefix(lang: &str) -> &'static str {
     }
 }
 
+/// The file in `sources/` a city's source document is, from its Japanese page (the key is
+/// language-neutral).
+pub fn city_source_file<'a>(site: &'a Site, city: &str) -> Option<&'a str> {
+    city_structured(site, city).and_then(|c| c.source.as_deref())
+}
+
+/// The URL of a city's source page in `lang`, if the city names a source document.
+pub fn source_url(site: &Site, city: &str, lang: &str) -> Option<String> {
+    city_source_file(site, city).map(|_| format!("{}/cities/{city}/source/", lang_prefix(lang)))
+}
+
+/// The link to line `line` of a city's source page (`…/source/#L588`).
+pub fn source_line_url(site: &Site, city: &str, lang: &str, line: usize) -> Option<String> {
+    source_url(site, city, lang).map(|u| format!("{u}#L{line}"))
+}
+
 /// A measure as listed in tables and matrices.
 pub fn measure_summary(site: &Site, e: &Entry) -> Value {
     let m = e.measure().cloned().unwrap_or_default();
@@ -111,5 +127,6 @@ pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
         "note": k.note.as_ref().map(|n| n.get(lang)),
         "measure": measure,
         "source_line": k.source_line,
+        "source_url": k.source_line.and_then(|l| source_line_url(site, city, lang, l)),
     })
 }

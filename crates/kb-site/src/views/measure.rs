@@ -1,7 +1,7 @@
 //! The measure page's view: the measure's summary with its chapter and place in the source,
 //! similar measures of other cities, and the Japanese original beside an English translation.
 
-use super::common::{link, measure_summary};
+use super::common::{link, measure_summary, source_line_url};
 use super::Views;
 use crate::content::Entry;
 use serde_json::{json, Value};
@@ -20,6 +20,9 @@ pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
     page["measure"]["chapter"] = chapter.unwrap_or(Value::Null);
     page["measure"]["path"] = json!(m.path);
     page["measure"]["source_lines"] = json!(m.source_lines);
+    page["measure"]["source_url"] = json!(m
+        .source_lines
+        .and_then(|[first, _]| source_line_url(site, city, lang, first)));
     page["similar"] = similar_view(views, entry);
     if let Some(original) = super::page::original(site, entry) {
         page["original"] = original;

@@ -14,12 +14,13 @@ mod home;
 mod kpis;
 mod measure;
 mod page;
+mod source;
 mod themes;
 
 pub use city::{all_corrections, city_summary, city_tables, city_view};
 pub use common::{
-    city_structured, format_number, kpi_view, lang_prefix, link, measure_summary, theme_ref,
-    theme_url,
+    city_source_file, city_structured, format_number, kpi_view, lang_prefix, link, measure_summary,
+    source_line_url, source_url, theme_ref, theme_url,
 };
 pub use context::Context;
 pub use page::page_corrections;
@@ -59,6 +60,8 @@ pub enum PageKind {
     Theme,
     /// The 404 page (generated).
     NotFound,
+    /// A city's source document, line by line (generated).
+    Source,
 }
 
 impl PageKind {
@@ -99,6 +102,7 @@ impl PageKind {
             PageKind::ThemeList => "themes/list.html",
             PageKind::Theme => "themes/single.html",
             PageKind::NotFound => "404.html",
+            PageKind::Source => "source.html",
         }
     }
 }
@@ -113,6 +117,7 @@ pub struct Views<'a> {
     nav: HashMap<String, OnceLock<JValue>>,
     config_values: HashMap<String, OnceLock<JValue>>,
     city_summaries: HashMap<(String, String), OnceLock<JValue>>,
+    sources: source::SourceCache,
 }
 
 impl<'a> Views<'a> {
@@ -129,12 +134,19 @@ impl<'a> Views<'a> {
             .into_iter()
             .flat_map(|c| ["ja", "en"].map(|l| ((c.to_string(), l.to_string()), OnceLock::new())))
             .collect();
+        let sources = source::SourceCache::new(
+            site.cities()
+                .into_iter()
+                .filter_map(|c| city_source_file(site, c))
+                .map(str::to_string),
+        );
         Views {
             site,
             similar: None,
             nav,
             config_values,
             city_summaries,
+            sources,
         }
     }
 
@@ -179,7 +191,8 @@ impl<'a> Views<'a> {
             | PageKind::Page
             | PageKind::ThemeList
             | PageKind::Theme
-            | PageKind::NotFound => {}
+            | PageKind::NotFound
+            | PageKind::Source => {}
         }
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
@@ -194,6 +207,15 @@ impl<'a> Views<'a> {
     /// The context of one theme's page in `lang`.
     pub fn theme_context(&self, slug: &str, lang: &str) -> Context {
         themes::theme_context(self, slug, lang)
+    }
+
+    /// The context of `city`'s source page in `lang`; an unreadable source file is an error.
+    pub fn source_context(
+        &self,
+        city: &str,
+        lang: &str,
+    ) -> Result<Context, crate::diagnostics::Diagnostic> {
+        source::context(self, city, lang)
     }
 
     /// The context of the 404 page.

@@ -1,7 +1,7 @@
 //! What every content page receives, whatever its kind: Zola's `page` (or `section`) with its
 //! rendered Markdown, its translations, breadcrumbs, corrections, and a section's children.
 
-use super::common::{link, measure_summary};
+use super::common::{link, measure_summary, source_line_url};
 use crate::content::{Entry, Kind, KindData};
 use crate::site::Site;
 use serde_json::{json, Value};
@@ -116,8 +116,9 @@ pub fn page_corrections(site: &Site, e: &Entry) -> Vec<Value> {
         Kind::City(_) => j.city_extra().map(|c| c.corrections.clone()),
         _ => None,
     });
+    let city = e.kind.city().unwrap_or_default();
     cs.unwrap_or_default()
         .iter()
-        .map(|c| json!({ "line": c.line, "source": c.source, "corrected": c.corrected, "note": c.note.as_ref().map(|n| n.get(&e.lang)) }))
+        .map(|c| json!({ "line": c.line, "line_url": source_line_url(site, city, &e.lang, c.line), "source": c.source, "corrected": c.corrected, "note": c.note.as_ref().map(|n| n.get(&e.lang)) }))
         .collect()
 }

@@ -27,7 +27,7 @@ impl Fixture {
     fn start() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        for d in ["content", "templates", "sass", "static"] {
+        for d in ["content", "templates", "sass", "static", "sources"] {
             copy_dir(&repo().join(d), &root.join(d));
         }
         std::fs::copy(repo().join("config.toml"), root.join("config.toml")).unwrap();

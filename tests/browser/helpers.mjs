@@ -35,6 +35,16 @@ const LAUNCH_ARGS = [
   "--disable-sync",
 ];
 
+// The four ways issue 16's acceptance looks at a page: desktop and phone widths, light and dark
+// colour schemes. Pass one as the context options of `env.run(fn, VIEWS[i])`; `name` is for test
+// titles and screenshot file names.
+export const VIEWS = [
+  { name: "desktop-light", viewport: { width: 1366, height: 900 }, colorScheme: "light" },
+  { name: "desktop-dark", viewport: { width: 1366, height: 900 }, colorScheme: "dark" },
+  { name: "phone-light", viewport: { width: 390, height: 844 }, colorScheme: "light", isMobile: true, hasTouch: true },
+  { name: "phone-dark", viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true, hasTouch: true },
+];
+
 // The five cities of the real repository, in display order (config.toml's extra.cities).
 export const CITIES = ["takasaki", "kofu", "osaki", "aizuwakamatsu", "tachikawa"];
 
@@ -132,7 +142,8 @@ export function setup(fileUrl) {
 
   env.run = (fn, contextOptions = {}) =>
     async function (t) {
-      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+      const { name: _view, ...options } = contextOptions;
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
       context.setDefaultTimeout(15_000);
       const origin = new URL(env.base).origin;
       const foreign = [];

@@ -165,6 +165,8 @@ pub struct FrontMatter {
     pub extra: toml::Table,
     pub in_search_index: bool,
     pub date: Option<String>,
+    /// Zola's `updated` (pages only), as written: a TOML date or a string.
+    pub updated: Option<String>,
 }
 
 impl From<PageFrontMatter> for FrontMatter {
@@ -181,10 +183,8 @@ impl From<PageFrontMatter> for FrontMatter {
             taxonomies: p.taxonomies,
             extra: p.extra,
             in_search_index: p.in_search_index.unwrap_or(true),
-            date: p.date.map(|d| match d {
-                toml::Value::String(s) => s,
-                other => other.to_string(),
-            }),
+            date: p.date.map(toml_date_text),
+            updated: p.updated.map(toml_date_text),
         }
     }
 }
@@ -204,7 +204,16 @@ impl From<SectionFrontMatter> for FrontMatter {
             extra: s.extra,
             in_search_index: s.in_search_index.unwrap_or(true),
             date: None,
+            updated: None,
         }
+    }
+}
+
+/// A front-matter date as text: a string as written, a TOML date as `YYYY-MM-DD…`.
+fn toml_date_text(value: toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
     }
 }
 

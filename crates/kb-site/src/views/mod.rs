@@ -118,6 +118,10 @@ pub struct Views<'a> {
     config_values: HashMap<String, OnceLock<JValue>>,
     city_summaries: HashMap<(String, String), OnceLock<JValue>>,
     sources: source::SourceCache,
+    /// When each content and source file last changed (git), read once per build.
+    history: crate::history::History,
+    /// Where the site is published, for the printed page's address.
+    base: crate::base_url::BaseUrl,
 }
 
 impl<'a> Views<'a> {
@@ -147,6 +151,8 @@ impl<'a> Views<'a> {
             config_values,
             city_summaries,
             sources,
+            history: crate::history::History::read(&site.root),
+            base: crate::base_url::BaseUrl::parse(&site.config.base_url).unwrap_or_default(),
         }
     }
 
@@ -194,9 +200,23 @@ impl<'a> Views<'a> {
             | PageKind::NotFound
             | PageKind::Source => {}
         }
+        // The front matter's `updated` (an editor's statement) before the file's history.
+        let updated = entry
+            .front
+            .updated
+            .as_deref()
+            .and_then(crate::history::normalize_date)
+            .or_else(|| self.history.date(&entry.file));
+        page["updated"] = json!(updated);
+        ctx["last_updated"] = json!(updated);
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
         ctx
+    }
+
+    /// The last commit date of a file below the site root (`sources/osaki.txt`), if known.
+    pub(crate) fn file_date(&self, file: &std::path::Path) -> Option<&str> {
+        self.history.date(file)
     }
 
     /// The context of the list of themes in `lang`.
@@ -237,6 +257,8 @@ impl<'a> Views<'a> {
             "current_path": url,
             "alternates": alternates,
             "breadcrumbs": breadcrumbs,
+            // The address a printed page carries: absolute when base_url names a host.
+            "print_url": self.base.absolute(url),
         }));
         ctx.shared("nav", self.nav(lang));
         ctx.shared("config", self.config_value(lang));

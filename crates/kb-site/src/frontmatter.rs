@@ -213,6 +213,13 @@ impl From<SectionFrontMatter> for FrontMatter {
 fn toml_date_text(value: toml::Value) -> String {
     match value {
         toml::Value::String(s) => s,
+        toml::Value::Datetime(d) => d.to_string(),
+        // Through serde a TOML date can arrive as toml's private wrapper table.
+        toml::Value::Table(t) if t.len() == 1 => match t.into_iter().next() {
+            Some((_, toml::Value::String(s))) => s,
+            Some((k, v)) => toml::Value::Table(toml::Table::from_iter([(k, v)])).to_string(),
+            None => String::new(),
+        },
         other => other.to_string(),
     }
 }
@@ -267,6 +274,22 @@ mod tests {
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("unknown field `wieght`"), "{e}");
         assert_eq!(e.hint.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn dates_are_kept_as_written() {
+        for (front, want) in [
+            ("updated = 2026-11-30", "2026-11-30"),
+            ("updated = \"2026-11-30\"", "2026-11-30"),
+            (
+                "updated = 2026-11-30T10:00:00+09:00",
+                "2026-11-30T10:00:00+09:00",
+            ),
+        ] {
+            let s = split(p(), &format!("+++\ntitle = \"a\"\n{front}\n+++\n")).unwrap();
+            let fm: FrontMatter = parse::<PageFrontMatter>(p(), &s).unwrap().into();
+            assert_eq!(fm.updated.as_deref(), Some(want), "{front}");
+        }
     }
 
     #[test]

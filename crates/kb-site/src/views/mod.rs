@@ -357,4 +357,38 @@ mod tests {
         assert_eq!(PageKind::Kpis.default_template(), "kpis.html");
         assert_eq!(PageKind::Compare.default_template(), "compare.html");
     }
+
+    #[test]
+    fn pages_carry_their_printed_address_and_last_update() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let config = "base_url = \"https://intranet.example/kb/\"\ntitle = \"t\"\n[languages.en]\n[extra]\ncities = []\n[extra.units]\n[extra.themes]\n";
+        std::fs::write(root.join("config.toml"), config).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for (file, front) in [
+            ("_index.md", "title = \"h\""),
+            ("_index.en.md", "title = \"h\""),
+            ("a.md", "title = \"a\"\nupdated = 2026-11-30"),
+            ("a.en.md", "title = \"a\""),
+        ] {
+            std::fs::write(
+                root.join("content").join(file),
+                format!("+++\n{front}\n+++\nbody\n"),
+            )
+            .unwrap();
+        }
+        let site = Site::read(root).unwrap();
+        let views = Views::new(&site);
+        let page = |key: &str, lang: &str| views.entry_context(site.get(key, lang).unwrap());
+        let ja = page("a.md", "ja");
+        assert_eq!(ja["print_url"], "https://intranet.example/kb/a/");
+        assert_eq!(ja["last_updated"], "2026-11-30", "the front matter's date");
+        assert_eq!(ja["page"]["updated"], "2026-11-30");
+        // Outside a git checkout and without `updated`: no date rather than a wrong one.
+        assert_eq!(page("a.md", "en")["last_updated"], Value::Null);
+        assert_eq!(
+            page("_index.md", "ja")["print_url"],
+            "https://intranet.example/kb/"
+        );
+    }
 }

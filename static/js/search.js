@@ -9,6 +9,15 @@
   var facets = document.getElementById("search-facets");
   var pager = document.getElementById("search-pager");
   if (!form || !status) return;
+  // On a narrow screen the filters start closed, so that the results come first; they open
+  // again if the window grows to the width where they sit beside the results.
+  var options = document.getElementById("search-options");
+  if (options && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    if (narrow.matches) options.open = false;
+    var widen = function (e) { if (!e.matches) options.open = true; };
+    if (narrow.addEventListener) narrow.addEventListener("change", widen);
+  }
   var PAGE = 10;
   // The site may live under a sub-path (base_url): the API is found beside this script.
   var script = document.currentScript;

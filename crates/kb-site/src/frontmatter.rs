@@ -165,6 +165,8 @@ pub struct FrontMatter {
     pub extra: toml::Table,
     pub in_search_index: bool,
     pub date: Option<String>,
+    /// Zola's `updated` (pages only), as written: a TOML date or a string.
+    pub updated: Option<String>,
 }
 
 impl From<PageFrontMatter> for FrontMatter {
@@ -181,10 +183,8 @@ impl From<PageFrontMatter> for FrontMatter {
             taxonomies: p.taxonomies,
             extra: p.extra,
             in_search_index: p.in_search_index.unwrap_or(true),
-            date: p.date.map(|d| match d {
-                toml::Value::String(s) => s,
-                other => other.to_string(),
-            }),
+            date: p.date.map(toml_date_text),
+            updated: p.updated.map(toml_date_text),
         }
     }
 }
@@ -204,7 +204,23 @@ impl From<SectionFrontMatter> for FrontMatter {
             extra: s.extra,
             in_search_index: s.in_search_index.unwrap_or(true),
             date: None,
+            updated: None,
         }
+    }
+}
+
+/// A front-matter date as text: a string as written, a TOML date as `YYYY-MM-DD…`.
+fn toml_date_text(value: toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(d) => d.to_string(),
+        // Through serde a TOML date can arrive as toml's private wrapper table.
+        toml::Value::Table(t) if t.len() == 1 => match t.into_iter().next() {
+            Some((_, toml::Value::String(s))) => s,
+            Some((k, v)) => toml::Value::Table(toml::Table::from_iter([(k, v)])).to_string(),
+            None => String::new(),
+        },
+        other => other.to_string(),
     }
 }
 
@@ -258,6 +274,22 @@ mod tests {
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("unknown field `wieght`"), "{e}");
         assert_eq!(e.hint.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn dates_are_kept_as_written() {
+        for (front, want) in [
+            ("updated = 2026-11-30", "2026-11-30"),
+            ("updated = \"2026-11-30\"", "2026-11-30"),
+            (
+                "updated = 2026-11-30T10:00:00+09:00",
+                "2026-11-30T10:00:00+09:00",
+            ),
+        ] {
+            let s = split(p(), &format!("+++\ntitle = \"a\"\n{front}\n+++\n")).unwrap();
+            let fm: FrontMatter = parse::<PageFrontMatter>(p(), &s).unwrap().into();
+            assert_eq!(fm.updated.as_deref(), Some(want), "{front}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
 pub mod globs;
+pub mod history;
 pub mod load;
 pub mod markdown;
 pub mod model;

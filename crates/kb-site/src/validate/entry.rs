@@ -17,6 +17,15 @@ pub(super) fn check_entry(site: &Site, entry: &Entry, out: &mut Vec<Diagnostic>)
             "missing required field `title`",
         ));
     }
+    if let Some(u) = &entry.front.updated {
+        if crate::history::normalize_date(u).is_none() {
+            out.push(at(
+                entry,
+                "updated",
+                format!("`updated` is not a date: `{u}` (write it as 2026-11-30)"),
+            ));
+        }
+    }
     if let Some(city) = entry.kind.city() {
         if !config.extra.cities.iter().any(|c| c == city) {
             let cities: Vec<&str> = config.extra.cities.iter().map(String::as_str).collect();

@@ -118,6 +118,10 @@ pub struct Views<'a> {
     config_values: HashMap<String, OnceLock<JValue>>,
     city_summaries: HashMap<(String, String), OnceLock<JValue>>,
     sources: source::SourceCache,
+    /// When each content and source file last changed (git), read once per build.
+    history: crate::history::History,
+    /// Where the site is published, for the printed page's address.
+    base: crate::base_url::BaseUrl,
 }
 
 impl<'a> Views<'a> {
@@ -147,6 +151,8 @@ impl<'a> Views<'a> {
             config_values,
             city_summaries,
             sources,
+            history: crate::history::History::read(&site.root),
+            base: crate::base_url::BaseUrl::parse(&site.config.base_url).unwrap_or_default(),
         }
     }
 
@@ -194,9 +200,23 @@ impl<'a> Views<'a> {
             | PageKind::NotFound
             | PageKind::Source => {}
         }
+        // The front matter's `updated` (an editor's statement) before the file's history.
+        let updated = entry
+            .front
+            .updated
+            .as_deref()
+            .and_then(crate::history::normalize_date)
+            .or_else(|| self.history.date(&entry.file));
+        page["updated"] = json!(updated);
+        ctx["last_updated"] = json!(updated);
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
         ctx
+    }
+
+    /// The last commit date of a file below the site root (`sources/osaki.txt`), if known.
+    pub(crate) fn file_date(&self, file: &std::path::Path) -> Option<&str> {
+        self.history.date(file)
     }
 
     /// The context of the list of themes in `lang`.
@@ -237,6 +257,8 @@ impl<'a> Views<'a> {
             "current_path": url,
             "alternates": alternates,
             "breadcrumbs": breadcrumbs,
+            // The address a printed page carries: absolute when base_url names a host.
+            "print_url": self.base.absolute(url),
         }));
         ctx.shared("nav", self.nav(lang));
         ctx.shared("config", self.config_value(lang));
@@ -334,5 +356,39 @@ mod tests {
         }
         assert_eq!(PageKind::Kpis.default_template(), "kpis.html");
         assert_eq!(PageKind::Compare.default_template(), "compare.html");
+    }
+
+    #[test]
+    fn pages_carry_their_printed_address_and_last_update() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let config = "base_url = \"https://intranet.example/kb/\"\ntitle = \"t\"\n[languages.en]\n[extra]\ncities = []\n[extra.units]\n[extra.themes]\n";
+        std::fs::write(root.join("config.toml"), config).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for (file, front) in [
+            ("_index.md", "title = \"h\""),
+            ("_index.en.md", "title = \"h\""),
+            ("a.md", "title = \"a\"\nupdated = 2026-11-30"),
+            ("a.en.md", "title = \"a\""),
+        ] {
+            std::fs::write(
+                root.join("content").join(file),
+                format!("+++\n{front}\n+++\nbody\n"),
+            )
+            .unwrap();
+        }
+        let site = Site::read(root).unwrap();
+        let views = Views::new(&site);
+        let page = |key: &str, lang: &str| views.entry_context(site.get(key, lang).unwrap());
+        let ja = page("a.md", "ja");
+        assert_eq!(ja["print_url"], "https://intranet.example/kb/a/");
+        assert_eq!(ja["last_updated"], "2026-11-30", "the front matter's date");
+        assert_eq!(ja["page"]["updated"], "2026-11-30");
+        // Outside a git checkout and without `updated`: no date rather than a wrong one.
+        assert_eq!(page("a.md", "en")["last_updated"], Value::Null);
+        assert_eq!(
+            page("_index.md", "ja")["print_url"],
+            "https://intranet.example/kb/"
+        );
     }
 }

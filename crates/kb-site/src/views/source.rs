@@ -81,5 +81,7 @@ pub(super) fn context(views: &Views<'_>, city: &str, lang: &str) -> Result<Conte
         "city_url": format!("{}/cities/{city}/", lang_prefix(lang)),
     });
     ctx.shared("lines", lines);
+    let updated = views.file_date(&std::path::Path::new("sources").join(file));
+    ctx["last_updated"] = json!(updated);
     Ok(ctx)
 }

@@ -18,6 +18,9 @@ pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
 pub mod globs;
+pub mod kpi_charts;
+pub mod kpi_export;
+pub mod kpi_format;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -99,8 +102,8 @@ pub struct SimilarPage {
 /// Similar pages per measure, keyed by the measure's position in `Site::entries`.
 pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
-/// The data downloads: `data/measures.json`, `data/kpis.json`, `data/measures.csv` and one CSV
-/// per theme.
+/// The data downloads: `data/measures.json`, `data/kpis.json`, `data/kpis.csv`,
+/// `data/measures.csv` and one CSV per theme.
 pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     let mut files = vec![
         render::OutputFile {
@@ -110,6 +113,10 @@ pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
         render::OutputFile {
             path: "data/kpis.json".into(),
             contents: serde_json::to_vec_pretty(&data::kpis(site))?,
+        },
+        render::OutputFile {
+            path: "data/kpis.csv".into(),
+            contents: kpi_export::kpis_csv(site),
         },
         render::OutputFile {
             path: "data/measures.csv".into(),

@@ -31,6 +31,7 @@ pub mod site;
 pub mod sitemap;
 pub mod source_text;
 pub mod suggest;
+pub mod text_wrap;
 pub mod validate;
 pub mod views;
 

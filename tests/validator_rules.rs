@@ -667,6 +667,20 @@ fn cases() -> Vec<Case> {
             At(16),
             "KPI `takasaki-kpi-01`: unknown comparator `more-than`",
         ),
+        case(
+            "a KPI's era label names its year",
+            vec![Replace(CITY, "year = 2021, value = 15.6", "year = 2022, value = 15.6")],
+            CITY,
+            At(16),
+            "KPI `takasaki-kpi-01`: baseline: label `R3年度` is fiscal year 2021, but year = 2022",
+        ),
+        case(
+            "a baseline already past an at-least target is a level to maintain",
+            vec![Replace(CITY, "year = 2025, value = 30 }", "year = 2025, value = 10 }")],
+            CITY,
+            At(16),
+            "KPI `takasaki-kpi-01`: the baseline already meets the target, which a chart would draw as a planned fall: set `maintain = true` if the source asks to keep the level (維持), or check the figures",
+        ),
         // --- Templates (checked by rendering every page) ---
         case(
             "a page's template exists",

@@ -39,6 +39,8 @@ pub struct KpiRecord {
     pub target: Option<YearValueRecord>,
     pub unit: Option<String>,
     pub comparator: Option<String>,
+    /// The target is a level to keep (維持), not one to reach.
+    pub maintain: bool,
     pub series: Vec<YearValueRecord>,
 }
 
@@ -107,6 +109,7 @@ pub fn kpis(site: &Site) -> Vec<KpiRecord> {
                 target: k.target.as_ref().map(year_value),
                 unit: k.unit.clone(),
                 comparator: k.comparator.clone(),
+                maintain: k.maintain,
                 series: k.series.iter().map(year_value).collect(),
             });
         }

@@ -37,7 +37,7 @@ fn field(s: &str) -> String {
     }
 }
 
-fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     for row in rows {
         let line: Vec<String> = row.iter().map(|f| field(f)).collect();
@@ -49,7 +49,7 @@ fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
 
 /// A page's URL for a spreadsheet cell: absolute when base_url names a host, so that Excel
 /// opens it.
-fn absolute(site: &Site, url: &str) -> String {
+pub(crate) fn absolute(site: &Site, url: &str) -> String {
     crate::base_url::BaseUrl::parse(&site.config.base_url)
         .unwrap_or_default()
         .absolute(url)

@@ -19,6 +19,9 @@ pub mod exports;
 pub mod frontmatter;
 pub mod globs;
 pub mod history;
+pub mod kpi_charts;
+pub mod kpi_export;
+pub mod kpi_format;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -29,6 +32,7 @@ pub mod site;
 pub mod sitemap;
 pub mod source_text;
 pub mod suggest;
+pub mod text_wrap;
 pub mod validate;
 pub mod views;
 
@@ -100,8 +104,8 @@ pub struct SimilarPage {
 /// Similar pages per measure, keyed by the measure's position in `Site::entries`.
 pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
-/// The data downloads: `data/measures.json`, `data/kpis.json`, `data/measures.csv` and one CSV
-/// per theme.
+/// The data downloads: `data/measures.json`, `data/kpis.json`, `data/kpis.csv`,
+/// `data/measures.csv` and one CSV per theme.
 pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     let mut files = vec![
         render::OutputFile {
@@ -111,6 +115,10 @@ pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
         render::OutputFile {
             path: "data/kpis.json".into(),
             contents: serde_json::to_vec_pretty(&data::kpis(site))?,
+        },
+        render::OutputFile {
+            path: "data/kpis.csv".into(),
+            contents: kpi_export::kpis_csv(site),
         },
         render::OutputFile {
             path: "data/measures.csv".into(),

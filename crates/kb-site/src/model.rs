@@ -27,6 +27,8 @@ pub struct CityExtra {
     pub source: Option<String>,
     #[serde(default)]
     pub kpis: Vec<Kpi>,
+    /// Why the city has no indicators, as its content states it (the dashboard says so).
+    pub no_kpis: Option<Bilingual>,
     #[serde(default)]
     pub frameworks: Vec<Framework>,
     #[serde(default)]
@@ -54,6 +56,10 @@ pub struct Kpi {
     pub indicator: Bilingual,
     pub unit: Option<String>,
     pub comparator: Option<String>,
+    /// The source asks to keep the value at or beyond the target (維持), not to reach it: a
+    /// baseline already past the target is no planned fall.
+    #[serde(default)]
+    pub maintain: bool,
     pub baseline: Option<YearValue>,
     pub target: Option<YearValue>,
     #[serde(default)]

@@ -5,6 +5,7 @@
 //! load-then-validate of `Site::load`).
 
 mod entry;
+mod kpi_rules;
 mod links;
 mod site_wide;
 mod source_file;

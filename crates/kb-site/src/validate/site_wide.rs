@@ -113,6 +113,16 @@ pub(super) fn check_kpis(site: &Site, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
+            for msg in super::kpi_rules::check(k) {
+                out.push(here(msg));
+            }
+        }
+        if !c.kpis.is_empty() && c.no_kpis.is_some() {
+            out.push(at(
+                entry,
+                "no_kpis",
+                "no_kpis says the city has no indicators, but it lists extra.kpis",
+            ));
         }
     }
 }

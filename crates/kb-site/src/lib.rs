@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod exports;
 pub mod frontmatter;
 pub mod globs;
+pub mod heatmap;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -28,6 +29,8 @@ pub mod site;
 pub mod sitemap;
 pub mod source_text;
 pub mod suggest;
+pub mod summary;
+pub mod theme_exports;
 pub mod validate;
 pub mod views;
 
@@ -100,7 +103,7 @@ pub struct SimilarPage {
 pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
 /// The data downloads: `data/measures.json`, `data/kpis.json`, `data/measures.csv` and one CSV
-/// per theme.
+/// per theme, with one per theme and city beside it.
 pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     let mut files = vec![
         render::OutputFile {
@@ -119,8 +122,14 @@ pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     for theme in site.config.theme_slugs() {
         files.push(render::OutputFile {
             path: format!("data/themes/{theme}.csv"),
-            contents: exports::measures_csv(site, Some(theme)),
+            contents: theme_exports::theme_csv(site, theme, None),
         });
+        for city in site.cities() {
+            files.push(render::OutputFile {
+                path: format!("data/themes/{theme}/{city}.csv"),
+                contents: theme_exports::theme_csv(site, theme, Some(city)),
+            });
+        }
     }
     Ok(files)
 }

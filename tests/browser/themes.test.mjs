@@ -5,9 +5,14 @@
 // period. Screenshots of a theme page (JA and EN, 1366 and 390 px) go to artifacts/theme-*.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
 import path from "node:path";
-import { ARTIFACTS, CITIES, VIEWS, axe, describeViolations, setup } from "./helpers.mjs";
+import { promisify } from "node:util";
+import { ARTIFACTS, CITIES, ROOT, VIEWS, axe, describeViolations, setup } from "./helpers.mjs";
 
 const env = setup(import.meta.url);
 const TIMEOUT = { timeout: 120_000 };
@@ -143,6 +148,59 @@ for (const view of VIEWS) {
     assert.match(await kofuEn.locator(".open-end-note").textContent(), /no end year/);
   }, view));
 }
+
+// A static host: the site built for a sub-path, copied under it, served as plain files by a
+// server that knows nothing of the site. The picker's download still holds only the picked
+// cities, with absolute URLs under the sub-path.
+test("the picked cities' CSV from plain files under a sub-path", TIMEOUT, async () => {
+  const target = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, "target");
+  const bin = process.env.KB_BIN ? path.resolve(process.env.KB_BIN) : path.join(target, "release", "kb");
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "kb-themes-static-"));
+  const out = path.join(tmp, "public");
+  await promisify(execFile)(bin, ["build", "--root", ROOT, "--output", out, "--base-url", "/jinji/kb/"], { maxBuffer: 1 << 24 });
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    const rel = decodeURIComponent(url.pathname).replace(/^\/jinji\/kb\//, "");
+    if (rel === decodeURIComponent(url.pathname) || rel.split("/").includes("..")) { res.writeHead(404); return res.end(); }
+    const file = path.join(out, rel.endsWith("/") || rel === "" ? rel + "index.html" : rel);
+    try {
+      const body = await readFile(file);
+      const type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".css") ? "text/css"
+        : file.endsWith(".js") ? "text/javascript" : file.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream";
+      res.writeHead(200, { "content-type": type });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await env.browser.newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${origin}/jinji/kb/en/themes/recruitment/?city=takasaki&city=osaki`);
+    await page.waitForSelector('#theme-csv[data-ready="true"][data-cities="takasaki+osaki"]');
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#theme-csv")]);
+    assert.equal(download.suggestedFilename(), "recruitment-takasaki-osaki.csv");
+    const rows = parseCsv((await readFile(await download.path())).toString("utf8"));
+    const header = rows[0];
+    const body = rows.slice(1);
+    assert.deepEqual([...new Set(body.map((r) => r[header.indexOf("city")]))], ["takasaki", "osaki"]);
+    for (const r of body) {
+      for (const c of ["url_ja", "url_en"]) {
+        assert.ok(r[header.indexOf(c)].startsWith(`${origin}/jinji/kb/`), `${c}: ${r[header.indexOf(c)]}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
 
 // The screenshots issue 16 asks for: a theme page, Japanese and English, desktop and phone.
 test("screenshots of a theme page (JA and EN, 1366 and 390 px)", TIMEOUT, env.run(async (page) => {

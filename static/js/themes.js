@@ -93,39 +93,59 @@
     scope.textContent = label;
   };
 
+  // The picker changed: the link names the picked cities at once; their file is put together
+  // when the reader asks for it (a theme's CSV of many cities can be large: nothing is fetched
+  // for readers who only read).
   var update = function () {
     var list = picked();
     var key = list.join("+");
     if (key === wanted) return;
     wanted = key;
-    var label = list.length ? list.map(function (c) { return names[c]; }).join(sep) : allLabel;
+    scope.textContent = list.length ? list.map(function (c) { return names[c]; }).join(sep) : allLabel;
+    link.setAttribute("data-cities", key);
+    link.removeAttribute("data-ready");
+    pending = null;
+    // Until then, and if it cannot be built, the link is the plain file of every city.
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+    objectUrl = null;
+    link.setAttribute("href", fullHref);
+    link.setAttribute("download", fullName);
+  };
+
+  var build = function () {
+    var list = picked();
+    var key = list.join("+");
     var name = list.length ? theme + "-" + list.join("-") + ".csv" : fullName;
     var sources = list.length ? list.map(function (c) { return files[c]; }) : [fullHref];
-    scope.textContent = label;
     link.setAttribute("aria-busy", "true");
-    link.removeAttribute("data-ready");
-    pending = Promise.all(sources.map(fetchText)).then(function (texts) {
-      if (wanted !== key) return; // a later choice replaced this one
+    return Promise.all(sources.map(fetchText)).then(function (texts) {
+      if (wanted !== key) return false; // a later choice replaced this one
       var csv = texts.map(function (t, i) { return i === 0 ? t : rowsOf(t); }).join("");
       csv = absolutise(csv, window.location.origin);
       var blob = new Blob([new TextEncoder().encode(csv)], { type: "text/csv;charset=utf-8" });
-      setLink(URL.createObjectURL(blob), name, key, label);
+      setLink(URL.createObjectURL(blob), name, key, scope.textContent);
       link.setAttribute("data-ready", "true");
       link.removeAttribute("aria-busy");
+      return true;
     }).catch(function () {
-      // The files could not be read: offer the theme's file of every city, as without script.
-      if (wanted !== key) return;
-      pending = null;
-      setLink(fullHref, fullName, "", allLabel);
+      // The files could not be read: the link stays the theme's file of every city, as
+      // without script, and says so.
       link.removeAttribute("aria-busy");
+      if (wanted !== key) return false;
+      setLink(fullHref, fullName, "", allLabel);
+      link.setAttribute("data-ready", "true");
+      return true;
     });
   };
 
-  // A click before the picked cities' file is ready waits for it, then downloads that file.
+  // The first click on a choice builds its file, then downloads it; later clicks download it.
   link.addEventListener("click", function (ev) {
-    if (!pending || link.getAttribute("data-ready") === "true") return;
+    if (link.getAttribute("data-ready") === "true") return;
     ev.preventDefault();
-    pending.then(function () { link.click(); });
+    if (!pending) pending = build();
+    pending.then(function (ready) {
+      if (ready) link.click();
+    });
   });
   picker.addEventListener("change", update);
   // After site.js has ticked the boxes the URL names (deferred scripts run before this event).

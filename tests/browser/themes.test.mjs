@@ -44,9 +44,11 @@ function parseCsv(text) {
 
 for (const view of VIEWS) {
   test(`theme page: legend, summaries, CSV following the picker (${view.name})`, TIMEOUT, env.run(async (page) => {
+    // Nothing is downloaded for a reader who only reads.
+    const csvRequests = [];
+    page.on("request", (r) => { if (new URL(r.url()).pathname.endsWith(".csv")) csvRequests.push(r.url()); });
     for (const prefix of ["", "/en"]) {
       await page.goto(env.url(`${prefix}/themes/training/`));
-      await page.waitForSelector('#theme-csv[data-ready="true"]');
       await assertAxeClean(page, `${prefix}/themes/training/`);
       // The legend explains primary and related themes, the badges and the line under a title.
       const legend = page.locator(".matrix-legend");
@@ -65,14 +67,18 @@ for (const view of VIEWS) {
     await page.goto(env.url("/themes/training/"));
     await page.check('#city-picker input[value="kofu"]');
     await page.check('#city-picker input[value="tachikawa"]');
-    await page.waitForSelector('#theme-csv[data-ready="true"][data-cities="kofu+tachikawa"]');
+    await page.waitForSelector('#theme-csv[data-cities="kofu+tachikawa"]');
     assert.match(await page.textContent("#theme-csv-scope"), /甲府市.*立川市/);
     const shown = await page.$$eval("#matrix .matrix-col", (cs) => cs.filter((c) => c.offsetParent !== null).map((c) => c.dataset.city));
     assert.deepEqual(shown, ["kofu", "tachikawa"]);
     const links = await page.$$eval("#matrix .matrix-col", (cs) => cs.filter((c) => c.offsetParent !== null)
       .flatMap((c) => [...c.querySelectorAll(".matrix-list li > a")].map((a) => a.href)));
+    assert.deepEqual(csvRequests, [], "no CSV fetched before the reader asks");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#theme-csv")]);
     assert.equal(download.suggestedFilename(), "training-kofu-tachikawa.csv");
+    // The file is put together on the first click, and kept for the next ones.
+    assert.equal(await page.getAttribute("#theme-csv", "data-ready"), "true");
+    assert.match(await page.getAttribute("#theme-csv", "href"), /^blob:/);
     const rows = parseCsv((await readFile(await download.path())).toString("utf8"));
     const header = rows[0];
     for (const c of ["id", "city", "url_ja", "url_en", "summary_ja", "summary_en", "kpi_indicator_ja", "kpi_target_value"]) {
@@ -92,7 +98,7 @@ for (const view of VIEWS) {
     // Back to every city: the link offers the theme's whole CSV again.
     await page.uncheck('#city-picker input[value="kofu"]');
     await page.uncheck('#city-picker input[value="tachikawa"]');
-    await page.waitForSelector('#theme-csv[data-ready="true"][data-cities=""]');
+    await page.waitForSelector('#theme-csv[data-cities=""]:not([data-ready])');
     const [all] = await Promise.all([page.waitForEvent("download"), page.click("#theme-csv")]);
     assert.equal(all.suggestedFilename(), "training.csv");
     const allRows = parseCsv((await readFile(await all.path())).toString("utf8"));
@@ -182,7 +188,7 @@ test("the picked cities' CSV from plain files under a sub-path", TIMEOUT, async 
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${origin}/jinji/kb/en/themes/recruitment/?city=takasaki&city=osaki`);
-    await page.waitForSelector('#theme-csv[data-ready="true"][data-cities="takasaki+osaki"]');
+    await page.waitForSelector('#theme-csv[data-cities="takasaki+osaki"]');
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#theme-csv")]);
     assert.equal(download.suggestedFilename(), "recruitment-takasaki-osaki.csv");
     const rows = parseCsv((await readFile(await download.path())).toString("utf8"));
@@ -208,7 +214,6 @@ test("screenshots of a theme page (JA and EN, 1366 and 390 px)", TIMEOUT, env.ru
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
       await page.goto(env.url(`${prefix}/themes/diversity/`));
-      await page.waitForSelector('#theme-csv[data-ready="true"]');
       await page.screenshot({ path: path.join(ARTIFACTS, `theme-${lang}-${width}.png`), fullPage: true });
     }
   }

@@ -1,10 +1,11 @@
 //! CSV exports for spreadsheet users: UTF-8 with a byte-order mark and CRLF line ends, so that
 //! Excel opens Japanese text correctly by double-click.
 
+use crate::content::Entry;
 use crate::site::Site;
 
-/// The columns of `measures.csv` and of each theme's CSV.
-const HEADER: [&str; 14] = [
+/// The columns of `measures.csv`, which each theme's CSV begins with.
+pub(crate) const HEADER: [&str; 14] = [
     "id",
     "city",
     "city_ja",
@@ -55,10 +56,44 @@ pub(crate) fn absolute(site: &Site, url: &str) -> String {
         .absolute(url)
 }
 
+/// The `HEADER` columns of a measure (its Japanese entry `ja`) in `city`.
+pub(crate) fn measure_row(site: &Site, city: &str, ja: &Entry) -> Vec<String> {
+    let tr = |k: &str| site.config.trans(k, "ja");
+    let themes = ja
+        .front
+        .taxonomies
+        .get("themes")
+        .cloned()
+        .unwrap_or_default();
+    let en = site.translation(ja);
+    let m = ja.measure().cloned().unwrap_or_default();
+    vec![
+        ja.slug().to_string(),
+        city.to_string(),
+        site.city_name(city, "ja").to_string(),
+        site.city_name(city, "en").to_string(),
+        ja.title().to_string(),
+        en.map(|e| e.title().to_string()).unwrap_or_default(),
+        themes.first().cloned().unwrap_or_default(),
+        themes.join(";"),
+        m.status.clone().unwrap_or_default(),
+        m.status
+            .as_ref()
+            .map(|s| tr(&format!("status_{s}")))
+            .unwrap_or_default(),
+        m.commitment.clone().unwrap_or_default(),
+        m.commitment
+            .as_ref()
+            .map(|s| tr(&format!("commitment_{s}")))
+            .unwrap_or_default(),
+        absolute(site, &ja.url),
+        en.map(|e| absolute(site, &e.url)).unwrap_or_default(),
+    ]
+}
+
 /// One row per measure, optionally only those with `theme` among their themes.
 pub fn measures_csv(site: &Site, theme: Option<&str>) -> Vec<u8> {
     let mut rows = vec![HEADER.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    let tr = |k: &str| site.config.trans(k, "ja");
     for city in site.cities() {
         for ja in site.measures(city, "ja") {
             let themes = ja
@@ -70,30 +105,7 @@ pub fn measures_csv(site: &Site, theme: Option<&str>) -> Vec<u8> {
             if theme.is_some_and(|t| !themes.iter().any(|x| x == t)) {
                 continue;
             }
-            let en = site.translation(ja);
-            let m = ja.measure().cloned().unwrap_or_default();
-            rows.push(vec![
-                ja.slug().to_string(),
-                city.to_string(),
-                site.city_name(city, "ja").to_string(),
-                site.city_name(city, "en").to_string(),
-                ja.title().to_string(),
-                en.map(|e| e.title().to_string()).unwrap_or_default(),
-                themes.first().cloned().unwrap_or_default(),
-                themes.join(";"),
-                m.status.clone().unwrap_or_default(),
-                m.status
-                    .as_ref()
-                    .map(|s| tr(&format!("status_{s}")))
-                    .unwrap_or_default(),
-                m.commitment.clone().unwrap_or_default(),
-                m.commitment
-                    .as_ref()
-                    .map(|s| tr(&format!("commitment_{s}")))
-                    .unwrap_or_default(),
-                absolute(site, &ja.url),
-                en.map(|e| absolute(site, &e.url)).unwrap_or_default(),
-            ]);
+            rows.push(measure_row(site, city, ja));
         }
     }
     to_csv(&rows)

@@ -22,6 +22,7 @@ pub mod history;
 pub mod kpi_charts;
 pub mod kpi_export;
 pub mod kpi_format;
+pub mod heatmap;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -33,6 +34,8 @@ pub mod sitemap;
 pub mod source_text;
 pub mod suggest;
 pub mod text_wrap;
+pub mod summary;
+pub mod theme_exports;
 pub mod validate;
 pub mod views;
 
@@ -105,7 +108,7 @@ pub struct SimilarPage {
 pub type SimilarMap = std::collections::HashMap<usize, Vec<SimilarPage>>;
 
 /// The data downloads: `data/measures.json`, `data/kpis.json`, `data/kpis.csv`,
-/// `data/measures.csv` and one CSV per theme.
+/// `data/measures.csv` and one CSV per theme, with one per theme and city beside it.
 pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     let mut files = vec![
         render::OutputFile {
@@ -128,8 +131,14 @@ pub fn data_files(site: &Site) -> anyhow::Result<Vec<render::OutputFile>> {
     for theme in site.config.theme_slugs() {
         files.push(render::OutputFile {
             path: format!("data/themes/{theme}.csv"),
-            contents: exports::measures_csv(site, Some(theme)),
+            contents: theme_exports::theme_csv(site, theme, None),
         });
+        for city in site.cities() {
+            files.push(render::OutputFile {
+                path: format!("data/themes/{theme}/{city}.csv"),
+                contents: theme_exports::theme_csv(site, theme, Some(city)),
+            });
+        }
     }
     Ok(files)
 }

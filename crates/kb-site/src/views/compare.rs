@@ -65,8 +65,12 @@ fn timeline(site: &Site, lang: &str) -> Value {
             let pos =
                 |y: Option<i64>| y.map(|y| ((y - lo) as f64 / span * 100.0 * 10.0).round() / 10.0);
             let start = pos(r["start"].as_i64().or(r["issued_year"].as_i64()));
-            // An open-ended period runs to the end of the axis.
-            let end = pos(r["end"].as_i64()).or(r["start"].as_i64().map(|_| 100.0));
+            // A period with a start and no end year (Kofu: "until the end of the 7th
+            // Comprehensive Plan") runs to the end of the axis and is drawn open there: the
+            // axis's last year is not its end.
+            let open_end = r["start"].as_i64().is_some() && r["end"].as_i64().is_none();
+            let end = pos(r["end"].as_i64()).or(open_end.then_some(100.0));
+            r["open_end"] = json!(open_end);
             r["left"] = json!(start);
             r["width"] = json!(match (start, end) {
                 (Some(s), Some(e)) => Some(((e - s).max(1.0) * 10.0).round() / 10.0),

@@ -3,8 +3,9 @@
 
 use super::common::{lang_prefix, link, measure_summary, theme_ref, theme_url};
 use super::{Context, Views};
-use crate::charts;
+use crate::heatmap::{self, HeatColumn, HeatRow};
 use crate::site::Site;
+use crate::summary;
 use serde_json::{json, Value};
 
 /// The list of themes: each theme's measure counts per city, and the coverage heatmap.
@@ -24,15 +25,20 @@ pub(super) fn list_context(views: &Views<'_>, lang: &str) -> Context {
     ];
     let mut ctx = views.base_context(lang, &url, alternates, crumbs);
     let terms = theme_counts(site, lang);
-    let city_names: Vec<String> = site
+    let columns: Vec<HeatColumn> = site
         .cities()
         .into_iter()
-        .map(|c| site.city_name(c, lang).to_string())
+        .map(|c| HeatColumn {
+            name: site.city_name(c, lang).to_string(),
+            slug: c.to_string(),
+        })
         .collect();
-    let rows: Vec<(String, String, Vec<usize>)> = terms
+    let rows: Vec<HeatRow> = terms
         .iter()
-        .map(|t| {
-            let counts = t["counts"]
+        .map(|t| HeatRow {
+            name: t["name"].as_str().unwrap_or_default().to_string(),
+            url: t["url"].as_str().unwrap_or_default().to_string(),
+            counts: t["counts"]
                 .as_array()
                 .map(|a| {
                     a.iter()
@@ -40,12 +46,7 @@ pub(super) fn list_context(views: &Views<'_>, lang: &str) -> Context {
                         .map(|n| n as usize)
                         .collect()
                 })
-                .unwrap_or_default();
-            (
-                t["name"].as_str().unwrap_or_default().to_string(),
-                t["url"].as_str().unwrap_or_default().to_string(),
-                counts,
-            )
+                .unwrap_or_default(),
         })
         .collect();
     let title = format!(
@@ -53,7 +54,16 @@ pub(super) fn list_context(views: &Views<'_>, lang: &str) -> Context {
         site.config.trans("themes", lang),
         site.config.trans("cities", lang)
     );
-    ctx["heatmap"] = json!(charts::heatmap("coverage", &title, &city_names, &rows));
+    let count_label = site.config.trans("measure_count", lang);
+    let cell_label = |t: &str, c: &str, n: usize| format!("{t} — {c}: {count_label} {n}");
+    ctx["heatmap"] = json!(heatmap::heatmap(
+        "coverage",
+        &title,
+        &columns,
+        &rows,
+        &cell_label
+    ));
+    ctx["heat_legend"] = json!(heatmap::legend(heatmap::max_count(&rows)));
     ctx["terms"] = Value::Array(terms);
     ctx["cities"] = Value::Array(
         site.cities()
@@ -95,6 +105,7 @@ pub(super) fn theme_context(views: &Views<'_>, slug: &str, lang: &str) -> Contex
     ctx["term"] = theme_ref(site, slug, lang);
     ctx["term"]["total"] = json!(total);
     ctx["term"]["csv"] = json!(format!("/data/themes/{slug}.csv"));
+    ctx["badges"] = badge_defaults(site, lang);
     ctx["columns"] = Value::Array(columns);
     ctx["taxonomy"] = json!({ "name": "themes" });
     ctx
@@ -128,8 +139,84 @@ pub(super) fn theme_counts(site: &Site, lang: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The value more than half of `values` hold, if one does: the common default a badge need not
+/// repeat on every item.
+fn majority<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut total = 0;
+    for v in values {
+        total += 1;
+        match counts.iter_mut().find(|(x, _)| *x == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .find(|(_, n)| n * 2 > total)
+        .map(|(v, _)| v)
+}
+
+/// The status and commitment most measures share (site-wide, among those that have one): the
+/// matrix leaves them unmarked and its legend says so.
+fn defaults(site: &Site) -> (Option<String>, Option<String>) {
+    let extras: Vec<_> = site
+        .cities()
+        .into_iter()
+        .flat_map(|c| site.measures(c, "ja"))
+        .filter_map(|e| e.measure())
+        .collect();
+    let status = majority(extras.iter().filter_map(|m| m.status.as_deref()));
+    let commitment = majority(extras.iter().filter_map(|m| m.commitment.as_deref()));
+    (status.map(String::from), commitment.map(String::from))
+}
+
+/// The legend of the matrix's badges: each value that gets a badge, and the unmarked defaults.
+fn badge_defaults(site: &Site, lang: &str) -> Value {
+    let (status, commitment) = defaults(site);
+    let label = |kind: &str, v: &str| site.config.trans(&format!("{kind}_{v}"), lang);
+    let shown = |kind: &str, all: &[&str], default: &Option<String>| -> Vec<Value> {
+        all.iter()
+            .filter(|v| default.as_deref() != Some(**v))
+            .map(|v| json!({ "value": v, "label": label(kind, v) }))
+            .collect()
+    };
+    // Sentences with the default's label in place of `{}`.
+    let unmarked: Vec<String> = [("commitment", &commitment), ("status", &status)]
+        .into_iter()
+        .filter_map(|(kind, d)| {
+            let text = site.config.trans(&format!("legend_unmarked_{kind}"), lang);
+            d.as_deref().map(|v| text.replace("{}", &label(kind, v)))
+        })
+        .collect();
+    json!({
+        "status": shown("status", &["new", "expanded", "continued"], &status),
+        "commitment": shown("commitment", &["implement", "consider", "aim"], &commitment),
+        "unmarked": unmarked,
+    })
+}
+
+/// A measure as the matrix shows it: [`measure_summary`] with its one-line summary from its own
+/// text, and its badges only where they differ from the defaults.
+fn matrix_item(
+    site: &Site,
+    e: &crate::content::Entry,
+    defaults: &(Option<String>, Option<String>),
+) -> Value {
+    let mut v = measure_summary(site, e);
+    v["summary"] = json!(summary::lead(&e.split.body, &e.lang));
+    if v["status"].as_str() == defaults.0.as_deref() {
+        v["status"] = Value::Null;
+    }
+    if v["commitment"].as_str() == defaults.1.as_deref() {
+        v["commitment"] = Value::Null;
+    }
+    v
+}
+
 /// One column per city for a theme: the measures whose themes include it, primary ones first.
 pub fn theme_matrix(site: &Site, theme: &str, lang: &str) -> Vec<Value> {
+    let defaults = defaults(site);
     site.cities()
         .into_iter()
         .map(|city| {
@@ -143,8 +230,8 @@ pub fn theme_matrix(site: &Site, theme: &str, lang: &str) -> Vec<Value> {
                     .cloned()
                     .unwrap_or_default();
                 match themes.iter().position(|t| t == theme) {
-                    Some(0) => primary.push(measure_summary(site, e)),
-                    Some(_) => secondary.push(measure_summary(site, e)),
+                    Some(0) => primary.push(matrix_item(site, e, &defaults)),
+                    Some(_) => secondary.push(matrix_item(site, e, &defaults)),
                     None => {}
                 }
             }
@@ -153,10 +240,24 @@ pub fn theme_matrix(site: &Site, theme: &str, lang: &str) -> Vec<Value> {
                 "slug": city,
                 "name": site.city_name(city, lang),
                 "url": format!("{}/cities/{city}/", lang_prefix(lang)),
+                "csv": format!("/data/themes/{theme}/{city}.csv"),
                 "primary": primary,
                 "secondary": secondary,
                 "count": count,
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::majority;
+
+    #[test]
+    fn a_default_is_what_more_than_half_share() {
+        let v = ["implement", "implement", "consider"];
+        assert_eq!(majority(v.into_iter()), Some("implement"));
+        assert_eq!(majority(["new", "continued"].into_iter()), None);
+        assert_eq!(majority(std::iter::empty()), None);
+    }
 }

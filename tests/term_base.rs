@@ -268,7 +268,6 @@ fn term_base_has_common_terms_and_theme_names() {
 }
 
 #[test]
-#[ignore = "switched on once the cities' English follows the term base (other helpers are fixing it in parallel); run with --ignored"]
 fn english_twins_use_the_term_base_renderings() {
     let all = violations();
     let total: usize = all.values().map(Vec::len).sum();

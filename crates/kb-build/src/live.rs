@@ -175,9 +175,11 @@ impl Live {
                 continue;
             };
             for lang in ["ja", "en"] {
-                sections.extend(site.measures(city, lang).into_iter().filter(|m| {
-                    m.measure().and_then(|x| x.chapter.as_deref()) == Some(stem)
-                }));
+                sections.extend(
+                    site.measures(city, lang)
+                        .into_iter()
+                        .filter(|m| m.measure().and_then(|x| x.chapter.as_deref()) == Some(stem)),
+                );
             }
         }
         if measures {

@@ -8,7 +8,8 @@
 //! First what the reader is looking at: the edited pages and their twins (an English page
 //! quotes its Japanese original) are written and their index documents replaced and committed;
 //! that is the "visible" latency. Then every page that shows them: the sections above them
-//! (measure list, city page, city list, home), the theme pages of their old and new themes and
+//! (measure list, city page, city list, home), for a chapter the measure pages that link its
+//! sections, the theme pages of their old and new themes and
 //! the theme list with its heatmap in both languages, the KPI and comparison pages, and the
 //! data downloads. Anything else — a new or deleted file, a changed URL, a section or city page,
 //! a template, the configuration, Sass or static files — takes a full build, as does any
@@ -166,6 +167,21 @@ impl Live {
         let edited: Vec<&Entry> = positions.iter().map(|&p| &site.entries[p]).collect();
         let measures = edited.iter().any(|e| matches!(e.kind, Kind::Measure(_)));
         let mut sections: Vec<&Entry> = edited.iter().flat_map(|e| site.ancestors(e)).collect();
+        // A measure page links the section of its chapter it comes from: a chapter's headings
+        // are part of the measure pages that cite it.
+        for e in edited.iter().filter(|e| matches!(e.kind, Kind::Chapter(_))) {
+            let stem = e.key.rsplit('/').next().and_then(|f| f.strip_suffix(".md"));
+            let (Some(city), Some(stem)) = (e.kind.city(), stem) else {
+                continue;
+            };
+            for lang in ["ja", "en"] {
+                sections.extend(
+                    site.measures(city, lang)
+                        .into_iter()
+                        .filter(|m| m.measure().and_then(|x| x.chapter.as_deref()) == Some(stem)),
+                );
+            }
+        }
         if measures {
             sections.extend(
                 site.entries

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Heading {
     pub level: u8,
+    /// 1 for the page's top heading level (the level of its first heading), 2 below it, ….
+    pub depth: u8,
     pub id: String,
     pub title: String,
 }
@@ -19,7 +21,29 @@ pub struct Rendered {
     /// The text without markup, blocks separated by newlines.
     pub text: String,
     pub toc: Vec<Heading>,
+    /// Byte offsets in `html` where each heading outside any container (list, quote, table,
+    /// footnote) starts: the page cut into sections there, to pair them with a translation's.
+    pub breaks: Vec<usize>,
 }
+
+/// How headings get their ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeadingIds {
+    /// From the heading's text (`第1章-はじめに`): readable, but each language has its own.
+    #[default]
+    Slug,
+    /// From the heading's place in the outline (`s2`, `s2-4`, `s2-4-1`): the same in both
+    /// languages of a page whose translation keeps the source's headings, so a link to a
+    /// section (and the language switch) works in either language.
+    Numbered,
+    /// None and no anchor link: for a text shown inside another page (the Japanese original
+    /// beside its translation), whose ids would repeat the page's own.
+    Bare,
+}
+
+/// Marks a heading outside any container while rendering. Content cannot produce it: raw HTML
+/// in content is escaped to text.
+const BREAK: &str = "<!--kb:break-->";
 
 /// A link that could not be resolved: its byte offset in the Markdown and the reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +59,16 @@ pub fn render(
     resolve: &dyn Fn(&str) -> Option<String>,
     anchor_label: &str,
 ) -> (Rendered, Vec<LinkError>) {
+    render_with(markdown, resolve, anchor_label, HeadingIds::Slug)
+}
+
+/// [`render`] with a choice of heading ids.
+pub fn render_with(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    anchor_label: &str,
+    style: HeadingIds,
+) -> (Rendered, Vec<LinkError>) {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -48,6 +82,9 @@ pub fn render(
     let mut ids: HashMap<String, usize> = HashMap::new();
     // While inside a heading, its events are buffered to build the id from its text.
     let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
+    let mut outline = Outline::default();
+    // How many containers (lists, quotes, tables, footnotes) the parser is inside.
+    let mut nesting = 0usize;
 
     for (event, range) in parser {
         let event = match event {
@@ -99,6 +136,23 @@ pub fn render(
             ) => text.push('\n'),
             _ => {}
         }
+        match &event {
+            Event::Start(
+                Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::Table(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::DefinitionList,
+            ) => nesting += 1,
+            Event::End(
+                TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionList,
+            ) => nesting = nesting.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level, Vec::new(), String::new()))
@@ -107,17 +161,29 @@ pub fn render(
                 let Some((level, inner, title)) = heading.take() else {
                     continue;
                 };
-                let id = unique_id(&mut ids, &slugify(&title));
+                let n = level as u8;
+                let (number, depth) = outline.next(n);
+                let id = match style {
+                    HeadingIds::Numbered => unique_id(&mut ids, &number),
+                    _ => unique_id(&mut ids, &slugify(&title)),
+                };
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
-                let n = level as u8;
-                out.push(Event::Html(CowStr::from(format!(
-                    "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"{} {}\">#</a></h{n}>\n",
-                    escape_attr(anchor_label),
-                    escape_attr(&title)
-                ))));
+                if nesting == 0 {
+                    out.push(Event::Html(CowStr::from(BREAK)));
+                }
+                out.push(Event::Html(CowStr::from(if style == HeadingIds::Bare {
+                    format!("<h{n}>{inner_html}</h{n}>\n")
+                } else {
+                    format!(
+                        "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"{} {}\">#</a></h{n}>\n",
+                        escape_attr(anchor_label),
+                        escape_attr(&title)
+                    )
+                })));
                 toc.push(Heading {
                     level: n,
+                    depth,
                     id,
                     title,
                 });
@@ -140,16 +206,45 @@ pub fn render(
             e => out.push(e),
         }
     }
-    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
+    let mut marked = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut marked, out.into_iter());
+    let mut html_out = String::with_capacity(marked.len());
+    let mut breaks = Vec::new();
+    for (i, part) in marked.split(BREAK).enumerate() {
+        if i > 0 {
+            breaks.push(html_out.len());
+        }
+        html_out.push_str(part);
+    }
     (
         Rendered {
             html: html_out,
             text,
             toc,
+            breaks,
         },
         errors,
     )
+}
+
+/// The section numbers of a page's headings: a counter per level, counted from the level of the
+/// page's first heading (a later, higher heading counts as that level).
+#[derive(Default)]
+struct Outline {
+    top: Option<u8>,
+    counters: Vec<u32>,
+}
+
+impl Outline {
+    /// The number (`s2-4`) and depth (1 for the top level) of the next heading of `level`.
+    fn next(&mut self, level: u8) -> (String, u8) {
+        let top = *self.top.get_or_insert(level);
+        let depth = usize::from(level.saturating_sub(top)) + 1;
+        self.counters.resize(depth, 0);
+        self.counters[depth - 1] += 1;
+        let parts: Vec<String> = self.counters.iter().map(u32::to_string).collect();
+        (format!("s{}", parts.join("-")), depth as u8)
+    }
 }
 
 /// `javascript:` and similar URLs run code when clicked: content links may not use them.
@@ -222,6 +317,34 @@ mod tests {
         assert!(r.html.contains("id=\"第1章-はじめに-1\""));
         assert_eq!(r.toc.len(), 2);
         assert!(r.html.contains("href=\"#第1章-はじめに\""));
+    }
+
+    #[test]
+    fn numbered_ids_follow_the_outline_and_bare_headings_have_none() {
+        let md = "Intro\n\n## Ⅰ 育成\n\n### 1 研修\n\n#### (1) 体系\n\n### 2 評価\n\n## Ⅱ 確保\n\n- item\n\n  ### in a list\n";
+        let (r, _) = render_with(md, &none, "link to", HeadingIds::Numbered);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s1-1", "s1-1-1", "s1-2", "s2", "s2-1"]);
+        let depths: Vec<u8> = r.toc.iter().map(|h| h.depth).collect();
+        assert_eq!(depths, [1, 2, 3, 2, 1, 2]);
+        assert!(r
+            .html
+            .contains("<h3 id=\"s1-1\">1 研修 <a class=\"anchor\" href=\"#s1-1\""));
+        // A break before each heading outside a container, none for the one in the list.
+        assert_eq!(r.breaks.len(), 5);
+        assert!(r.html[r.breaks[0]..].starts_with("<h2 id=\"s1\">"));
+        assert!(r.html[..r.breaks[0]].contains("Intro"));
+        assert!(!r.html.contains("kb:break"));
+        let (bare, _) = render_with(md, &none, "link to", HeadingIds::Bare);
+        assert!(
+            bare.html.contains("<h2>Ⅰ 育成</h2>") && !bare.html.contains(" id="),
+            "{}",
+            bare.html
+        );
+        // A page whose first heading is an h3 counts from there.
+        let (r, _) = render_with("### a\n\n## b\n\n#### c\n", &none, "", HeadingIds::Numbered);
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s2", "s2-1"]);
     }
 
     #[test]

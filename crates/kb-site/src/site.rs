@@ -160,6 +160,15 @@ impl Site {
     /// The Markdown of `entry` rendered, with internal links resolved against the site, and the
     /// links that could not be.
     pub(crate) fn render_entry(&self, entry: &Entry) -> (Rendered, Vec<markdown::LinkError>) {
+        self.render_entry_as(entry, heading_ids(entry))
+    }
+
+    /// [`Site::render_entry`] with a choice of heading ids.
+    fn render_entry_as(
+        &self,
+        entry: &Entry,
+        style: markdown::HeadingIds,
+    ) -> (Rendered, Vec<markdown::LinkError>) {
         // `@/x.en.md` names the English file (Zola); `@/x.md` the page in the linking page's
         // own language when it exists.
         let resolve = |target: &str| match target.strip_suffix(".en.md") {
@@ -170,7 +179,7 @@ impl Site {
                 .map(|e| e.url.clone()),
         };
         let label = self.config.trans("anchor_link", &entry.lang);
-        markdown::render(&entry.split.body, &resolve, &label)
+        markdown::render_with(&entry.split.body, &resolve, &label, style)
     }
 
     /// Re-reads one content file that is already part of the site, for the incremental update
@@ -335,6 +344,11 @@ impl Site {
         self.render_entry(entry).0
     }
 
+    /// `entry` rendered to be shown inside another page: headings without ids or anchors.
+    pub fn rendered_bare(&self, entry: &Entry) -> Rendered {
+        self.render_entry_as(entry, markdown::HeadingIds::Bare).0
+    }
+
     /// Cities in config order that have a city page.
     pub fn cities(&self) -> Vec<&str> {
         self.cities.iter().map(String::as_str).collect()
@@ -348,6 +362,15 @@ impl Site {
     /// The display name of a city (its page title) in `lang`.
     pub fn city_name<'a>(&'a self, city: &'a str, lang: &str) -> &'a str {
         self.city(city, lang).map_or(city, |e| e.title())
+    }
+}
+
+/// Chapters and measures number their headings by their place in the outline (`s2-4`), so that
+/// both languages share them; other pages keep ids from the heading's text.
+fn heading_ids(entry: &Entry) -> markdown::HeadingIds {
+    match entry.kind {
+        Kind::Chapter(_) | Kind::Measure(_) => markdown::HeadingIds::Numbered,
+        _ => markdown::HeadingIds::Slug,
     }
 }
 

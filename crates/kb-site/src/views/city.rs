@@ -90,10 +90,21 @@ pub fn city_view(site: &Site, city: &str, lang: &str) -> Value {
         .iter()
         .map(|e| measure_summary(site, e))
         .collect();
+    // Each chapter with its top-level sections: the linked contents at the top of the page.
     let chapters: Vec<Value> = site
         .chapters(city, lang)
         .iter()
-        .map(|e| link(e.title(), &e.url))
+        .map(|e| {
+            let mut c = link(e.title(), &e.url);
+            c["sections"] = site
+                .rendered(e)
+                .toc
+                .iter()
+                .filter(|h| h.depth == 1)
+                .map(|h| link(&h.title, &format!("{}#{}", e.url, h.id)))
+                .collect();
+            c
+        })
         .collect();
     let (frameworks, training) = city_tables(site, city, lang);
     view["measures"] = Value::Array(measures);

@@ -4,7 +4,11 @@
 use super::common::{link, measure_summary, source_line_url};
 use super::Views;
 use crate::content::Entry;
+use crate::site::Site;
 use serde_json::{json, Value};
+
+/// The id of a chapter page's text (templates/chapter.html), before its first section `s1`.
+const CHAPTER_TEXT: &str = "s0";
 
 pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
     let site = views.site;
@@ -15,8 +19,18 @@ pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
         .chapter
         .as_ref()
         .and_then(|c| site.get(&format!("cities/{city}/chapters/{c}.md"), lang))
-        .map(|c| link(c.title(), &c.url));
+        .map(|c| {
+            // A measure from the text before the chapter's first heading: the text's start.
+            let id = section_id(site, entry).unwrap_or_else(|| CHAPTER_TEXT.to_string());
+            link(c.title(), &format!("{}#{id}", c.url))
+        });
     page["measure"] = measure_summary(site, entry);
+    // The measure's own indicators: their link back to the measure would be to this page.
+    if let Some(kpis) = page["measure"]["kpis"].as_array_mut() {
+        for k in kpis {
+            k["measure"] = Value::Null;
+        }
+    }
     page["measure"]["chapter"] = chapter.unwrap_or(Value::Null);
     page["measure"]["path"] = json!(m.path);
     page["measure"]["source_lines"] = json!(m.source_lines);
@@ -27,6 +41,24 @@ pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
     if let Some(original) = super::page::original(site, entry) {
         page["original"] = original;
     }
+}
+
+/// The id of the chapter section a measure comes from, found in the Japanese files (the chapter
+/// path there reads as the source's headings; the ids are the same in both languages).
+fn section_id(site: &Site, entry: &Entry) -> Option<String> {
+    let ja = if entry.lang == "ja" {
+        entry
+    } else {
+        site.translation(entry)?
+    };
+    let m = ja.measure()?;
+    let city = ja.kind.city()?;
+    let chapter = site.get(
+        &format!("cities/{city}/chapters/{}.md", m.chapter.as_deref()?),
+        "ja",
+    )?;
+    let toc = site.rendered(chapter).toc;
+    super::chapter::locate(&toc, &m.path, ja.title()).map(|h| h.id.clone())
 }
 
 /// Similar measures grouped by city, in the configured city order.

@@ -74,13 +74,14 @@ pub(super) fn page_value(site: &Site, entry: &Entry) -> Value {
     page
 }
 
-/// The Japanese original's rendered body, shown beside an English translation.
+/// The Japanese original's rendered body, shown beside an English translation (its headings
+/// without ids: the translation's own carry them).
 pub(super) fn original(site: &Site, entry: &Entry) -> Option<Value> {
     if entry.lang != "en" {
         return None;
     }
     site.translation(entry)
-        .map(|ja| json!(site.rendered(ja).html))
+        .map(|ja| json!(site.rendered_bare(ja).html))
 }
 
 fn child_pages(site: &Site, section: &Entry) -> Vec<Value> {

@@ -126,6 +126,16 @@ impl Staging {
     }
 }
 
+impl Drop for Staging {
+    /// A build that fails removes what it staged at once; a killed one leaves it for the next
+    /// build ([`clear_leftovers`]).
+    fn drop(&mut self) {
+        if !self.committed {
+            remove_in_background(self.dir.clone());
+        }
+    }
+}
+
 /// Swaps two directories atomically; false where the system or file system cannot.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> bool {
@@ -280,117 +290,4 @@ fn process_alive(pid: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commit_replaces_and_drop_discards() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("public");
-        std::fs::create_dir_all(&target).unwrap();
-        std::fs::write(target.join("old.txt"), "old").unwrap();
-
-        let s = Staging::new(&target).unwrap();
-        s.write("a/b.txt", b"new").unwrap();
-        drop(s);
-        assert!(
-            target.join("old.txt").exists(),
-            "a dropped staging leaves the output alone"
-        );
-
-        let s = Staging::new(&target).unwrap();
-        s.write("a/b.txt", b"new").unwrap();
-        s.commit().unwrap();
-        wait_for_cleanup();
-        assert!(!target.join("old.txt").exists());
-        assert_eq!(
-            std::fs::read_to_string(target.join("a/b.txt")).unwrap(),
-            "new"
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1);
-    }
-
-    #[test]
-    fn remove_tree_removes_everything() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("old");
-        for rel in [
-            "a/b/c/x.html",
-            "a/b/y.html",
-            "a/z.html",
-            "top.html",
-            "en/a/b/w.html",
-        ] {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        }
-        remove_tree(&root);
-        assert!(!root.exists());
-    }
-
-    #[test]
-    fn write_atomically_replaces_a_file_and_refuses_paths_outside() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        write_atomically(&out, "a/b.html", b"one").unwrap();
-        write_atomically(&out, "a/b.html", b"two").unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/b.html")).unwrap(),
-            "two"
-        );
-        let names: Vec<_> = std::fs::read_dir(out.join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["b.html"], "no temporary file is left");
-        for bad in ["../x", "a/../../x", "/etc/x"] {
-            assert!(write_atomically(&out, bad, b"").is_err(), "{bad}");
-        }
-        assert!(!tmp.path().join("x").exists());
-    }
-
-    #[test]
-    fn swap_in_keeps_the_old_directory_for_the_caller() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (new, target) = (tmp.path().join(".new"), tmp.path().join("t"));
-        std::fs::create_dir_all(&new).unwrap();
-        assert_eq!(swap_in(&new, &target).unwrap(), None);
-        std::fs::create_dir_all(&new).unwrap();
-        std::fs::write(new.join("f"), "2").unwrap();
-        let old = swap_in(&new, &target).unwrap().unwrap();
-        assert!(old.is_dir());
-        assert_eq!(std::fs::read_to_string(target.join("f")).unwrap(), "2");
-        assert!(swap_in(&tmp.path().join("missing"), &target).is_err());
-        assert!(
-            target.join("f").exists(),
-            "a failed swap leaves the target in place"
-        );
-    }
-
-    #[test]
-    fn install_once_keeps_the_first_copy() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("dict");
-        for (i, expected) in [(1, true), (2, false)] {
-            let built = tmp.path().join(format!(".built-{i}"));
-            std::fs::create_dir_all(&built).unwrap();
-            std::fs::write(built.join("n"), i.to_string()).unwrap();
-            std::fs::write(built.join("more"), "x").unwrap();
-            assert_eq!(
-                install_once(&built, &target, &|d| d.is_dir()).unwrap(),
-                expected
-            );
-            assert!(!built.exists());
-        }
-        assert_eq!(std::fs::read_to_string(target.join("n")).unwrap(), "1");
-    }
-
-    #[test]
-    fn refuses_paths_outside() {
-        let tmp = tempfile::tempdir().unwrap();
-        let s = Staging::new(&tmp.path().join("out")).unwrap();
-        assert!(s.write("../x", b"").is_err());
-    }
-}
+mod tests;

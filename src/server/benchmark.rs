@@ -327,23 +327,45 @@ impl<'a> Page<'a> {
                     .collect(),
             );
             if !g.kpi_a.is_empty() && !g.kpi_b.is_empty() {
-                let col = |ks: &[Target]| {
-                    ks.iter()
-                        .map(|k| format!("<li>{}</li>", self.target(k)))
-                        .collect::<String>()
-                };
-                html.push_str(&format!(
-                    "<h3>{t}</h3><div class=\"table-wrap\"><table class=\"bench-kpis\"><caption>{t}: {name}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody><tr><td><ul>{}</ul></td><td><ul>{}</ul></td></tr></tbody></table></div>",
-                    escape(&me),
-                    escape(&them),
-                    col(&g.kpi_a),
-                    col(&g.kpi_b),
-                    t = self.t("targets"),
-                ));
+                let ka: Vec<&Target> = g.kpi_a.iter().collect();
+                let kb: Vec<&Target> = g.kpi_b.iter().collect();
+                let caption = format!("{}: {name}", self.t("targets"));
+                html.push_str(&format!("<h3>{}</h3>", self.t("targets")));
+                html.push_str(&self.targets_table(&caption, &me, &them, &ka, &kb));
             }
             html.push_str("</section>");
         }
+        // Both cities' targets in full (most KPIs are tied to no measure, hence to no theme).
+        let (all_a, all_b) = (a.all_targets(), b.all_targets());
+        if !all_a.is_empty() && !all_b.is_empty() {
+            let t = self.t("all-targets");
+            html.push_str(&format!("<section class=\"bench-theme bench-all-targets\" aria-labelledby=\"bench-all-targets\"><h2 id=\"bench-all-targets\">{t}</h2>"));
+            html.push_str(&self.targets_table(&t, &me, &them, &all_a, &all_b));
+            html.push_str("</section>");
+        }
         (fill(self.t("ready")), html)
+    }
+
+    fn targets_table(
+        &self,
+        caption: &str,
+        me: &str,
+        them: &str,
+        ka: &[&Target],
+        kb: &[&Target],
+    ) -> String {
+        let col = |ks: &[&Target]| {
+            ks.iter()
+                .map(|k| format!("<li>{}</li>", self.target(k)))
+                .collect::<String>()
+        };
+        format!(
+            "<div class=\"table-wrap\"><table class=\"bench-kpis\"><caption>{caption}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody><tr><td><ul class=\"bench-kpi-list\">{}</ul></td><td><ul class=\"bench-kpi-list\">{}</ul></td></tr></tbody></table></div>",
+            escape(me),
+            escape(them),
+            col(ka),
+            col(kb)
+        )
     }
 
     fn pair(&self, a: &CityData, b: &CityData, p: &Pair, me: &str, them: &str) -> String {

@@ -185,24 +185,45 @@
       });
       if (g.kpiA.length && g.kpiB.length) {
         sec.appendChild(el("h3", null, t("targets")));
-        var wrap = el("div", "table-wrap");
-        var table = el("table", "bench-kpis");
-        table.appendChild(el("caption", null, t("targets") + ": " + (themeName[slug] || slug)));
-        var head = el("tr");
-        [me, them].forEach(function (n) { var th = el("th", null, n); th.scope = "col"; head.appendChild(th); });
-        var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
-        var row = el("tr");
-        [g.kpiA, g.kpiB].forEach(function (ks) {
-          var td = el("td"), ul = el("ul");
-          ks.forEach(function (k) { ul.appendChild(el("li", null, targetText(k))); });
-          td.appendChild(ul); row.appendChild(td);
-        });
-        var tbody = el("tbody"); tbody.appendChild(row); table.appendChild(tbody);
-        wrap.appendChild(table);
-        sec.appendChild(wrap);
+        sec.appendChild(targetsTable(t("targets") + ": " + (themeName[slug] || slug), me, them, g.kpiA, g.kpiB));
       }
       out.appendChild(sec);
     });
+    // Both cities' targets in full (most KPIs are tied to no measure, hence to no theme).
+    var allA = allTargets(mine), allB = allTargets(theirs);
+    if (allA.length && allB.length) {
+      var sec = el("section", "bench-theme bench-all-targets");
+      var h = el("h2", null, t("all-targets"));
+      h.id = "bench-all-targets";
+      sec.setAttribute("aria-labelledby", h.id);
+      sec.appendChild(h);
+      sec.appendChild(targetsTable(t("all-targets"), me, them, allA, allB));
+      out.appendChild(sec);
+    }
+  }
+
+  function allTargets(city) {
+    var out = [];
+    city.measures.forEach(function (m) { (m.kpis || []).forEach(function (k) { out.push(k); }); });
+    return out.concat(city.kpis || []);
+  }
+
+  function targetsTable(caption, me, them, ka, kb) {
+    var wrap = el("div", "table-wrap");
+    var table = el("table", "bench-kpis");
+    table.appendChild(el("caption", null, caption));
+    var head = el("tr");
+    [me, them].forEach(function (n) { var th = el("th", null, n); th.scope = "col"; head.appendChild(th); });
+    var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+    var row = el("tr");
+    [ka, kb].forEach(function (ks) {
+      var td = el("td"), ul = el("ul", "bench-kpi-list");
+      ks.forEach(function (k) { ul.appendChild(el("li", null, targetText(k))); });
+      td.appendChild(ul); row.appendChild(td);
+    });
+    var tbody = el("tbody"); tbody.appendChild(row); table.appendChild(tbody);
+    wrap.appendChild(table);
+    return wrap;
   }
 
   // A CSV cell as crates/kb-site/src/exports.rs writes it.

@@ -107,8 +107,11 @@ for (const view of VIEWS.filter((v) => v.name === "desktop-light" || v.name === 
       const lastGap = g.kinds.lastIndexOf("only-peer");
       assert.ok(lastGap < firstOther || firstOther < 0, `gaps first in ${g.theme}: ${g.kinds}`);
     }
-    const untagged = await page.$$eval("#bench-result li", (lis) => lis.filter((l) => l.closest("[data-kind]") === null).length);
+    const untagged = await page.$$eval("#bench-result .bench-list > li", (lis) => lis.filter((l) => !l.hasAttribute("data-kind")).length);
     assert.equal(untagged, 0, "every item carries data-kind");
+    // Both cities set KPI targets (osaki 20, takasaki 1): side by side.
+    assert.equal(await page.locator("#bench-all-targets").count(), 1, "KPI targets side by side");
+    assert.ok((await page.locator("section.bench-all-targets td").nth(0).locator("li").count()) >= 20);
     // Known pairs (labelled matches of tests/benchmark_pairs.toml).
     for (const [a, b] of [["osaki-44", "takasaki-34"], ["osaki-03", "takasaki-20"], ["osaki-23", "takasaki-10"]]) {
       const li = page.locator(`[data-kind="matched"][data-city-measure="${a}"][data-peer-measure="${b}"]`);

@@ -83,6 +83,20 @@ pub struct CityData {
     pub name: Both,
     pub url: Both,
     pub measures: Vec<Measure>,
+    /// The city's KPI targets tied to no measure (those tied to one are on the measure).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpis: Vec<Target>,
+}
+
+impl CityData {
+    /// Every KPI target of the city: those of its measures, then the others.
+    pub fn all_targets(&self) -> Vec<&Target> {
+        self.measures
+            .iter()
+            .flat_map(|m| m.kpis.iter())
+            .chain(self.kpis.iter())
+            .collect()
+    }
 }
 
 impl CityData {
@@ -115,6 +129,11 @@ pub fn city_data(site: &Site, aligned: &HashMap<usize, AlignMeasure>) -> Vec<Cit
             },
             measures: Vec::new(),
             params: AlignParams::default(),
+            kpis: kpis
+                .iter()
+                .filter(|k| k.measure.is_none())
+                .map(|k| target(site, k))
+                .collect(),
         };
         for ja in site.measures(city, "ja") {
             let Some(pos) = site.position(&ja.key, "ja") else {
@@ -136,24 +155,7 @@ pub fn city_data(site: &Site, aligned: &HashMap<usize, AlignMeasure>) -> Vec<Cit
                 kpis: kpis
                     .iter()
                     .filter(|k| k.measure.as_deref() == Some(id.as_str()))
-                    .map(|k| Target {
-                        id: k.id.clone(),
-                        indicator: Both {
-                            ja: k.indicator.ja.clone(),
-                            en: k.indicator.en.clone(),
-                        },
-                        unit: k.unit.as_ref().map(|u| {
-                            let label = site.config.extra.units.get(u);
-                            Both {
-                                ja: label.map_or_else(|| u.clone(), |l| l.ja.clone()),
-                                en: label.map_or_else(|| u.clone(), |l| l.en.clone()),
-                            }
-                        }),
-                        comparator: k.comparator.clone(),
-                        year: k.target.as_ref().and_then(|t| t.year),
-                        value: k.target.as_ref().map(|t| t.value),
-                        label: k.target.as_ref().and_then(|t| t.label.clone()),
-                    })
+                    .map(|k| target(site, k))
                     .collect(),
                 id,
                 title: Both {
@@ -172,6 +174,28 @@ pub fn city_data(site: &Site, aligned: &HashMap<usize, AlignMeasure>) -> Vec<Cit
         out.push(data);
     }
     out
+}
+
+/// A KPI's target as the page shows it.
+fn target(site: &Site, k: &kb_site::model::Kpi) -> Target {
+    Target {
+        id: k.id.clone(),
+        indicator: Both {
+            ja: k.indicator.ja.clone(),
+            en: k.indicator.en.clone(),
+        },
+        unit: k.unit.as_ref().map(|u| {
+            let label = site.config.extra.units.get(u);
+            Both {
+                ja: label.map_or_else(|| u.clone(), |l| l.ja.clone()),
+                en: label.map_or_else(|| u.clone(), |l| l.en.clone()),
+            }
+        }),
+        comparator: k.comparator.clone(),
+        year: k.target.as_ref().and_then(|t| t.year),
+        value: k.target.as_ref().map(|t| t.value),
+        label: k.target.as_ref().and_then(|t| t.label.clone()),
+    }
 }
 
 /// The files `benchmark/<city>.json`.

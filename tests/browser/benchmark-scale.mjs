@@ -34,25 +34,27 @@ while (pairs.length < 20) {
 }
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 const page = await browser.newPage();
-const times = [], sizes = [];
+const times = [], sizes = [], alls = [];
 for (const [a, b] of pairs) {
-  let bytes = 0;
-  const onResponse = async (r) => { if (r.url().includes("/benchmark/") && r.url().endsWith(".json")) bytes += (await r.body()).length; };
-  page.on("response", onResponse);
   const t0 = Date.now();
   await page.goto(`${origin}/benchmark/?city=${a}&peer=${b}`);
   await page.waitForSelector("#bench-result [data-kind]", { timeout: 30_000 });
   const ms = Date.now() - t0;
-  await page.waitForTimeout(50);
-  page.off("response", onResponse);
+  // Every byte the page fetched for this pair (a fresh document each time: nothing carried over).
+  const [bytes, all] = await page.evaluate(() => {
+    const entries = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"));
+    const json = entries.filter((e) => /\/benchmark\/[^/]+\.json$/.test(new URL(e.name).pathname));
+    return [json.reduce((s, e) => s + e.decodedBodySize, 0), entries.reduce((s, e) => s + e.decodedBodySize, 0)];
+  });
   times.push(ms);
   sizes.push(bytes);
-  console.log(`${a} / ${b}: ${ms} ms, ${bytes} bytes of data`);
+  console.log(`${a} / ${b}: ${ms} ms, ${bytes} bytes of data, ${all} bytes in all (page, scripts, style, data)`);
+  alls.push(all);
 }
 await browser.close();
 server.close();
 const du = (d) => readdirSync(d, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? du(path.join(d, e.name)) : statSync(path.join(d, e.name)).size), 0);
 const total = du(dir), bench = du(data);
 const sorted = [...times].sort((x, y) => x - y);
-console.log(`pairs: ${pairs.length}; time median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms; data per pair max ${Math.max(...sizes)} bytes`);
+console.log(`pairs: ${pairs.length}; time median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms; data per pair max ${Math.max(...sizes)} bytes, everything per pair max ${Math.max(...alls)} bytes (uncompressed)`);
 console.log(`largest city file ${files[0].bytes} bytes, median ${files[Math.floor(files.length / 2)].bytes}; benchmark/ ${bench} bytes of ${total} (${(100 * bench / total).toFixed(2)}% of the output, ${(100 * bench / (total - bench)).toFixed(2)}% added)`);

@@ -124,6 +124,8 @@ for (const view of VIEWS.filter((v) => v.name === "desktop-light" || v.name === 
     assert.deepEqual(views, [], describeViolations(views));
     const shot = path.join(ARTIFACTS, `benchmark-${view.viewport.width}.png`);
     await page.screenshot({ path: shot, fullPage: false });
+    // A theme with gaps, matched pairs and own-only measures (health: 健康管理).
+    await page.locator('section.bench-theme[data-theme="health"]').screenshot({ path: path.join(ARTIFACTS, `benchmark-${view.viewport.width}-theme.png`) });
     assert.equal(fetched.length, 2, "two data files per pair");
     const bytes = fetched.reduce((a, b) => a + b, 0);
     assert.ok(bytes <= 500_000, `${bytes} bytes fetched`);

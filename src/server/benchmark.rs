@@ -5,6 +5,7 @@
 //! item with `data-kind`. Messages and labels come from the page's own `data-t-*` attributes,
 //! so both languages work unchanged.
 
+use super::pages::{attribute, escape, select_option};
 use kb_build::benchmark::{read_city, CityData, Measure, Target};
 use search_indexer::align::{align, shared_terms, Pair};
 use std::collections::HashMap;
@@ -419,30 +420,6 @@ fn js_number(v: f64) -> String {
     }
 }
 
-/// Marks `value` selected in the page's `<select name="key">`.
-fn select_option(html: &str, key: &str, value: &str) -> String {
-    let Some(start) = html.find(&format!("name=\"{key}\"")) else {
-        return html.to_string();
-    };
-    let plain = format!("<option value=\"{}\">", escape(value));
-    match html[start..].find(&plain) {
-        Some(i) => {
-            let at = start + i;
-            let mut out = html.to_string();
-            out.replace_range(at..at + plain.len(), &plain.replace("\">", "\" selected>"));
-            out
-        }
-        None => html.to_string(),
-    }
-}
-
-fn attribute(html: &str, start: &str) -> Option<String> {
-    let quote = start.chars().last()?;
-    let i = html.find(start)? + start.len();
-    let end = html[i..].find(quote)?;
-    Some(html[i..i + end].to_string())
-}
-
 fn unescape(s: &str) -> String {
     s.replace("&#x27;", "'")
         .replace("&#39;", "'")
@@ -450,14 +427,6 @@ fn unescape(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

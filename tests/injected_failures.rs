@@ -82,7 +82,11 @@ fn bad_sass_after_the_index_is_staged_names_the_file_and_keeps_the_live_output()
     let sass = root.join("sass/style.scss");
     let good = std::fs::read_to_string(&sass).unwrap();
     let lines = good.lines().count();
-    std::fs::write(&sass, format!("{good}.broken {{ color: $no-such-colour; }}\n")).unwrap();
+    std::fs::write(
+        &sass,
+        format!("{good}.broken {{ color: $no-such-colour; }}\n"),
+    )
+    .unwrap();
     let o = build(root, &[]);
     assert!(!o.status.success(), "a build with bad Sass succeeded");
     let err = String::from_utf8_lossy(&o.stderr);
@@ -113,9 +117,15 @@ fn an_index_directory_that_cannot_be_written_fails_cleanly() {
     std::fs::rename(&index, &aside).unwrap();
     std::fs::write(&index, "not a directory\n").unwrap();
     let o = build(root, &[]);
-    assert!(!o.status.success(), "a build into an unwritable index succeeded");
+    assert!(
+        !o.status.success(),
+        "a build into an unwritable index succeeded"
+    );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("public-index"), "the error must name the index directory: {err}");
+    assert!(
+        err.contains("public-index"),
+        "the error must name the index directory: {err}"
+    );
     assert!(
         snapshot(&root.join("public")) == before.site,
         "the live site changed although the index could not be written"
@@ -127,23 +137,42 @@ fn an_index_directory_that_cannot_be_written_fails_cleanly() {
 
     let o = build(root, &[]);
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(leftovers(root), Vec::<String>::new(), "after the unwritable index");
+    assert_eq!(
+        leftovers(root),
+        Vec::<String>::new(),
+        "after the unwritable index"
+    );
 }
 
 #[test]
 fn a_failure_at_each_step_after_staging_keeps_the_live_output_and_is_cleaned_up() {
     let (tmp, before) = built_site();
     let root = tmp.path();
-    for point in ["after-index", "after-render", "before-commit", "between-commits"] {
+    for point in [
+        "after-index",
+        "after-render",
+        "before-commit",
+        "between-commits",
+    ] {
         let o = build(root, &[("KB_FAULT", &format!("fail:{point}"))]);
-        assert!(!o.status.success(), "{point}: the injected failure was ignored");
+        assert!(
+            !o.status.success(),
+            "{point}: the injected failure was ignored"
+        );
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains(point), "{point}: the error must say where: {err}");
+        assert!(
+            err.contains(point),
+            "{point}: the error must say where: {err}"
+        );
         assert_unchanged(root, &before, point);
     }
     let o = build(root, &[]);
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(leftovers(root), Vec::<String>::new(), "after injected failures");
+    assert_eq!(
+        leftovers(root),
+        Vec::<String>::new(),
+        "after injected failures"
+    );
     // The good build is the one readers now see, and it is whole.
     let now = live(root);
     assert!(now.site.iter().any(|(p, _)| p.ends_with("index.html")));

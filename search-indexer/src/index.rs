@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, TantivyDocument};
 
+use crate::align::{names_of, quantise, AlignMeasure};
 use crate::analyzer::{self, ATok, EN_TOKENIZER, JA_TOKENIZER};
-use crate::similar::{most_similar, Candidate, TermCounts};
+use crate::similar::{most_similar_from, term_vectors, Candidate, TermCounts, TermNames};
 use crate::{Document, IndexStats};
 
 /// The index's fields.
@@ -176,7 +177,12 @@ pub struct IndexOptions<'a> {
     pub similar: Option<SimilarOptions>,
     /// Incremented once per document indexed (for a progress display).
     pub progress: Option<&'a AtomicUsize>,
+    /// Filled with what the peer alignment needs of each Japanese measure (with `similar`).
+    pub align: Option<&'a std::sync::Mutex<AlignByDoc>>,
 }
+
+/// Per Japanese measure (document index), its themes and named, quantised term weights.
+pub type AlignByDoc = Vec<(usize, AlignMeasure)>;
 
 /// Per Japanese measure (document index), its similar measures (document index, score).
 pub type SimilarByDoc = Vec<(usize, Vec<(usize, f32)>)>;
@@ -212,6 +218,7 @@ where
     // threads; each document is dropped once indexed. Only the Japanese measures' terms are
     // kept, for the similar-measure step.
     let want_similar = opts.similar.is_some();
+    let names: Option<TermNames> = opts.align.map(|_| TermNames::default());
     let started = std::time::Instant::now();
     let kept: Vec<Option<Kept>> = docs
         .enumerate()
@@ -228,7 +235,7 @@ where
                 doc: i,
                 city: doc.city.clone().unwrap_or_default(),
                 themes: doc.themes.clone(),
-                terms: TermCounts::from_tokens(&title, &body),
+                terms: TermCounts::from_tokens_named(&title, &body, names.as_ref()),
             }))
         })
         .collect::<Result<_>>()?;
@@ -260,7 +267,25 @@ where
         })
         .collect();
     let t = std::time::Instant::now();
-    let found = most_similar(&candidates, sim.per_city, sim.max_total);
+    let vectors = term_vectors(&candidates);
+    let found = most_similar_from(&candidates, &vectors, sim.per_city, sim.max_total);
+    if let (Some(out), Some(names)) = (opts.align, names) {
+        let names = names_of(names);
+        let measures: AlignByDoc = kept
+            .iter()
+            .zip(&vectors)
+            .map(|(k, v)| {
+                (
+                    k.doc,
+                    AlignMeasure {
+                        themes: k.themes.clone(),
+                        terms: quantise(v, &names),
+                    },
+                )
+            })
+            .collect();
+        *out.lock().unwrap_or_else(|e| e.into_inner()) = measures;
+    }
     if std::env::var_os("KB_TIMINGS").is_some() {
         eprintln!("    similar: {} ms", t.elapsed().as_millis());
     }

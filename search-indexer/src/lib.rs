@@ -25,6 +25,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub mod align;
 pub mod analyzer;
 pub mod bundle;
 pub mod dict;
@@ -37,8 +38,8 @@ mod snippet;
 pub mod synonyms;
 
 pub use index::{
-    write_index, write_index_from, write_index_with, IndexOptions, IndexUpdater, SimilarByDoc,
-    SimilarOptions,
+    write_index, write_index_from, write_index_with, AlignByDoc, IndexOptions, IndexUpdater,
+    SimilarByDoc, SimilarOptions,
 };
 pub use search::SearchIndex;
 

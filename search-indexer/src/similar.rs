@@ -24,23 +24,39 @@ pub const TERMS_PER_DOC: usize = 20;
 pub const POSTINGS_PER_TERM: usize = 100;
 
 /// A term, hashed (64 bits: collisions are negligible at a few million distinct terms).
-type TermId = u64;
+pub type TermId = u64;
 
-fn term_id(text: &str) -> TermId {
+pub(crate) fn term_id(text: &str) -> TermId {
     let mut h = rustc_hash::FxHasher::default();
     text.hash(&mut h);
     h.finish()
 }
+
+/// The text of each term seen, by id (filled while indexing when the alignment data is wanted).
+pub type TermNames = std::sync::Mutex<HashMap<TermId, Box<str>>>;
 
 /// Term frequencies of one measure, from its analyzed title and body.
 #[derive(Debug, Clone, Default)]
 pub struct TermCounts(Vec<(TermId, f32)>);
 
 impl TermCounts {
-    /// Counts the terms worth comparing: units and joined compounds of two or more characters
-    /// that are not bare numbers; title terms weigh three times body terms.
+    /// [`Self::from_tokens_named`] without names.
+    #[cfg(test)]
     pub(crate) fn from_tokens(title: &[ATok], body: &[ATok]) -> TermCounts {
+        Self::from_tokens_named(title, body, None)
+    }
+
+    /// Counts the terms worth comparing: units and joined compounds of two or more characters
+    /// that are not bare numbers; title terms weigh three times body terms. Records each term's
+    /// text in `names` when given (the peer alignment's data names its terms, so that the page
+    /// can say what two measures share).
+    pub(crate) fn from_tokens_named(
+        title: &[ATok],
+        body: &[ATok],
+        names: Option<&TermNames>,
+    ) -> TermCounts {
         let mut tf: HashMap<TermId, f32> = HashMap::new();
+        let mut seen: Vec<(TermId, &str)> = Vec::new();
         for (tokens, weight) in [(title, 3.0f32), (body, 1.0)] {
             for t in tokens {
                 if t.kind == Kind::Inner || t.text.chars().nth(1).is_none() {
@@ -49,7 +65,19 @@ impl TermCounts {
                 if t.text.chars().all(|c| c.is_ascii_digit()) {
                     continue;
                 }
-                *tf.entry(term_id(&t.text)).or_insert(0.0) += weight;
+                let id = term_id(&t.text);
+                let e = tf.entry(id).or_insert(0.0);
+                if *e == 0.0 && names.is_some() {
+                    seen.push((id, &t.text));
+                }
+                *e += weight;
+            }
+        }
+        if let Some(names) = names {
+            // One lock per measure; most terms are already known.
+            let mut map = names.lock().unwrap_or_else(|e| e.into_inner());
+            for (id, text) in seen {
+                map.entry(id).or_insert_with(|| text.into());
             }
         }
         let mut v: Vec<(TermId, f32)> = tf.into_iter().collect();
@@ -65,17 +93,10 @@ pub struct Candidate<'a> {
     pub terms: &'a TermCounts,
 }
 
-/// For each candidate (same order), the indices of its most similar candidates in other cities
-/// with their scores, best first: at most `per_city` from one city and `max_total` in all.
-pub fn most_similar(
-    candidates: &[Candidate<'_>],
-    per_city: usize,
-    max_total: usize,
-) -> Vec<Vec<(usize, f32)>> {
-    let n = candidates.len();
-    if n == 0 || per_city == 0 || max_total == 0 {
-        return vec![Vec::new(); n];
-    }
+/// Each candidate's kept, normalised tf-idf vector: its [`TERMS_PER_DOC`] heaviest terms that
+/// at least one other candidate has, heaviest first. The similar measures and the peer
+/// alignment (`align.rs`) both start from these.
+pub fn term_vectors(candidates: &[Candidate<'_>]) -> Vec<Vec<(TermId, f32)>> {
     // Document frequency of each term among the measures.
     let mut df: HashMap<TermId, u32> = HashMap::new();
     for c in candidates {
@@ -83,9 +104,8 @@ pub fn most_similar(
             *df.entry(t).or_insert(0) += 1;
         }
     }
-    let nf = n as f32;
-    // Kept, normalised vectors.
-    let vectors: Vec<Vec<(TermId, f32)>> = candidates
+    let nf = candidates.len() as f32;
+    candidates
         .par_iter()
         .map(|c| {
             let mut v: Vec<(TermId, f32)> = c
@@ -108,7 +128,31 @@ pub fn most_similar(
             }
             v
         })
-        .collect();
+        .collect()
+}
+
+/// For each candidate (same order), the indices of its most similar candidates in other cities
+/// with their scores, best first: at most `per_city` from one city and `max_total` in all.
+pub fn most_similar(
+    candidates: &[Candidate<'_>],
+    per_city: usize,
+    max_total: usize,
+) -> Vec<Vec<(usize, f32)>> {
+    let vectors = term_vectors(candidates);
+    most_similar_from(candidates, &vectors, per_city, max_total)
+}
+
+/// [`most_similar`] from vectors already computed by [`term_vectors`].
+pub fn most_similar_from(
+    candidates: &[Candidate<'_>],
+    vectors: &[Vec<(TermId, f32)>],
+    per_city: usize,
+    max_total: usize,
+) -> Vec<Vec<(usize, f32)>> {
+    let n = candidates.len();
+    if n == 0 || per_city == 0 || max_total == 0 {
+        return vec![Vec::new(); n];
+    }
     // Inverted lists, heaviest first, cut.
     let mut postings: HashMap<TermId, Vec<(u32, f32)>> = HashMap::new();
     for (d, v) in vectors.iter().enumerate() {

@@ -532,6 +532,7 @@ fn index_phases(root: &Path) -> Result<Value> {
             max_total: 8,
         }),
         progress: None,
+        align: None,
     };
     let (stats, similar) = search_indexer::write_index_with(docs, &dir, &opts)?;
     let write_s = t.elapsed().as_secs_f64();

@@ -145,6 +145,14 @@ async fn completed_page(state: &AppState, path: &str, query: &str, page: &[u8]) 
     if super::pages::is_theme_page(path) {
         return Some(super::pages::theme_page(&html, &params));
     }
+    if super::benchmark::is_benchmark_page(path) {
+        let (output, prefix) = (state.output.clone(), state.prefix.clone());
+        return tokio::task::spawn_blocking(move || {
+            super::benchmark::benchmark_page(&html, &params, &output, &prefix)
+        })
+        .await
+        .ok();
+    }
     if !super::pages::is_search_page(path) {
         return None;
     }

@@ -7,6 +7,7 @@
 
 mod accept;
 mod api;
+mod benchmark;
 mod files;
 mod guard;
 mod limits;

@@ -186,7 +186,7 @@ fn pager_html(
 }
 
 /// Marks `value` selected in the page's `<select name="key">`.
-fn select_option(html: &str, key: &str, value: &str) -> String {
+pub(super) fn select_option(html: &str, key: &str, value: &str) -> String {
     let Some(start) = html.find(&format!("name=\"{key}\"")) else {
         return html.to_string();
     };
@@ -223,14 +223,14 @@ fn city_names(html: &str) -> HashMap<String, String> {
 }
 
 /// The value after `start` (which ends with the opening quote) up to the closing quote.
-fn attribute(html: &str, start: &str) -> Option<String> {
+pub(super) fn attribute(html: &str, start: &str) -> Option<String> {
     let quote = start.chars().last()?;
     let i = html.find(start)? + start.len();
     let end = html[i..].find(quote)?;
     Some(html[i..i + end].to_string())
 }
 
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

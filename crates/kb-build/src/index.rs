@@ -3,6 +3,7 @@
 
 use crate::documents::{document_at, indexed_entries};
 use kb_site::{SimilarMap, SimilarPage, Site};
+use search_indexer::align::AlignMeasure;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -10,8 +11,13 @@ use std::path::Path;
 const SIMILAR_PER_CITY: usize = 2;
 const SIMILAR_MAX_TOTAL: usize = 8;
 
-/// Writes the index of `site` into `dir` and returns the similar measures per measure.
-pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<SimilarMap> {
+/// What the peer alignment needs of each Japanese measure, by entry position.
+pub type AlignInputs = HashMap<usize, AlignMeasure>;
+
+/// Writes the index of `site` into `dir` and returns the similar measures per measure and the
+/// peer alignment's inputs.
+pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<(SimilarMap, AlignInputs)> {
+    let align = std::sync::Mutex::new(Vec::new());
     let positions = indexed_entries(site);
     let progress = kb_site::progress::Progress::start("indexing", positions.len());
     let opts = search_indexer::IndexOptions {
@@ -20,12 +26,19 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<SimilarMap> {
             max_total: SIMILAR_MAX_TOTAL,
         }),
         progress: Some(progress.counter()),
+        align: Some(&align),
     };
     // Each page's plain text is rendered on the indexing threads and dropped once indexed.
     let make = |i: usize| document_at(site, positions[i]);
     let (_, found) = search_indexer::write_index_from(positions.len(), &make, dir, &opts)?;
     progress.finish();
-    Ok(similar_pages(site, &positions, found))
+    let inputs = align
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|(doc, m)| (positions[doc], m))
+        .collect();
+    Ok((similar_pages(site, &positions, found), inputs))
 }
 
 /// Similar measures per measure. They are computed between the Japanese pages; an English page

@@ -5,11 +5,13 @@
 //! - [`build`]: load → validate → index and similar measures → render → data files → commit,
 //!   the site and its index committed as one generation ([`generation`]);
 //! - [`bundle`]: the static search bundle written under `<output>/search/`;
+//! - [`benchmark`]: the peer-benchmarking data written under `<output>/benchmark/`;
 //! - [`documents`]: which pages are indexed and what each one's search document holds;
 //! - [`live`]: incremental updates of a built site for `kb serve`;
 //! - [`open_index`]: the index that belongs to a built site, for searching it.
 
 pub mod allocator;
+pub mod benchmark;
 pub mod bundle;
 pub mod documents;
 pub mod fault;

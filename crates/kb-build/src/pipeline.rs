@@ -75,15 +75,17 @@ pub fn build_with(
     site.config.base_url = base.to_string();
     mark("load");
     let generation = Generation::new();
-    let (index, similar, bundle) = if opts.index {
+    let (index, similar, bundle, benchmark) = if opts.index {
         generation::remove_stale(output);
         let index = IndexStaging::new(output, &generation)?;
-        let similar = crate::index::write_index(&site, index.path())?;
+        let (similar, align) = crate::index::write_index(&site, index.path())?;
         // The static search bundle is the index just written, exported for the browser.
         let (bundle, _) = crate::bundle::bundle_files(&site, index.path())?;
-        (Some(index), similar, bundle)
+        // The peer-benchmarking data, from the same pass (issue 17).
+        let benchmark = crate::benchmark::files(&site, &align)?;
+        (Some(index), similar, bundle, benchmark)
     } else {
-        (None, SimilarMap::default(), Vec::new())
+        (None, SimilarMap::default(), Vec::new(), Vec::new())
     };
     mark("index");
     fault::point("after-index")?;
@@ -105,6 +107,7 @@ pub fn build_with(
     files.extend(fingerprinted.into_iter().map(|(_, f)| f));
     files.extend(kb_site::data_files(&site)?);
     files.extend(bundle);
+    files.extend(benchmark);
     files.push(OutputFile {
         path: "sitemap.xml".into(),
         contents: kb_site::sitemap::sitemap_xml(&site),

@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn a_sass_error_names_the_file_line_and_column_where_grass_stopped() {
-        let tmp = site_with(&[("sass/style.scss", "a { color: red; }\n.b { color: $nope; }\n")]);
+        let tmp = site_with(&[(
+            "sass/style.scss",
+            "a { color: red; }\n.b { color: $nope; }\n",
+        )]);
         let Err(d) = compile_sass(tmp.path()) else {
             panic!("bad Sass compiled")
         };

@@ -142,15 +142,20 @@ pub fn city_data(site: &Site, aligned: &HashMap<usize, AlignMeasure>) -> Vec<Cit
             let en = site.translation(ja);
             let extra = ja.measure().cloned().unwrap_or_default();
             let id = ja.slug().to_string();
-            let align = aligned.get(&pos).cloned().unwrap_or_else(|| AlignMeasure {
+            // Themes from the entry as it is now (an incremental update re-reads it); the term
+            // weights from the indexing pass (an incremental update keeps the old ones).
+            let align = AlignMeasure {
                 themes: ja
                     .front
                     .taxonomies
                     .get("themes")
                     .cloned()
                     .unwrap_or_default(),
-                terms: Vec::new(),
-            });
+                terms: aligned
+                    .get(&pos)
+                    .map(|a| a.terms.clone())
+                    .unwrap_or_default(),
+            };
             data.measures.push(Measure {
                 kpis: kpis
                     .iter()

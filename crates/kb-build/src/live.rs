@@ -11,13 +11,15 @@
 //! (measure list, city page, city list, home), for a chapter the measure pages that link its
 //! sections, the theme pages of their old and new themes and
 //! the theme list with its heatmap in both languages, the KPI and comparison pages, and the
-//! data downloads. Anything else — a new or deleted file, a changed URL, a section or city page,
-//! a template, the configuration, Sass or static files — takes a full build, as does any
-//! failure of the incremental path.
+//! data downloads, the peer-benchmarking data included. Anything else — a new or deleted file,
+//! a changed URL, a section or city page, a template, the configuration, Sass or static files —
+//! takes a full build, as does any failure of the incremental path.
 //!
 //! What an incremental update leaves for the next full build, by design (the parity test in
 //! tests/incremental.rs allows exactly these): the similar-measure lists of other measures (the
-//! edited measure keeps its list, and other pages list it under its old title), and the search
+//! edited measure keeps its list, and other pages list it under its old title), the edited
+//! measures' term weights in the peer-benchmarking data (`terms` in `benchmark/<city>.json`:
+//! they come from the indexing pass, like the similar-measure lists), and the search
 //! index's term statistics of other documents (scores may differ in the last digits).
 
 use std::collections::BTreeSet;
@@ -35,6 +37,7 @@ pub struct Live {
     output: PathBuf,
     site: Site,
     similar: kb_site::SimilarMap,
+    align: std::collections::HashMap<usize, search_indexer::align::AlignMeasure>,
     rewriter: crate::urls::Rewriter,
     updater: Option<search_indexer::IndexUpdater>,
 }
@@ -68,6 +71,7 @@ impl Live {
             output: output.to_path_buf(),
             site: report.site,
             similar: report.similar,
+            align: report.align,
             rewriter: report.rewriter,
             updater: None,
         }
@@ -205,7 +209,8 @@ impl Live {
         let lists: &[&'static str] = if measures { &["ja", "en"] } else { &[] };
         let mut files = self.render(&sections, &themes, lists)?;
         if measures {
-            for f in kb_site::data_files(site)? {
+            let benchmark = crate::benchmark::files(site, &self.align)?;
+            for f in kb_site::data_files(site)?.into_iter().chain(benchmark) {
                 kb_site::output::write_atomically(&self.output, &f.path, &f.contents)?;
                 files += 1;
             }

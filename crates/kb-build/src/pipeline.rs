@@ -35,6 +35,8 @@ pub struct BuildReport {
     pub site: Site,
     /// The similar measures shown on the measure pages (kept for incremental updates).
     pub similar: SimilarMap,
+    /// The peer alignment's inputs (kept for incremental updates of the benchmarking data).
+    pub align: std::collections::HashMap<usize, search_indexer::align::AlignMeasure>,
     pub output: PathBuf,
     pub generation: Generation,
     /// How the pages' URLs were rewritten (base path, fingerprinted assets): pages rendered
@@ -75,7 +77,7 @@ pub fn build_with(
     site.config.base_url = base.to_string();
     mark("load");
     let generation = Generation::new();
-    let (index, similar, bundle, benchmark) = if opts.index {
+    let (index, similar, bundle, benchmark, align) = if opts.index {
         generation::remove_stale(output);
         let index = IndexStaging::new(output, &generation)?;
         let (similar, align) = crate::index::write_index(&site, index.path())?;
@@ -83,9 +85,10 @@ pub fn build_with(
         let (bundle, _) = crate::bundle::bundle_files(&site, index.path())?;
         // The peer-benchmarking data, from the same pass (issue 17).
         let benchmark = crate::benchmark::files(&site, &align)?;
-        (Some(index), similar, bundle, benchmark)
+        (Some(index), similar, bundle, benchmark, align)
     } else {
-        (None, SimilarMap::default(), Vec::new(), Vec::new())
+        let align = crate::index::AlignInputs::default();
+        (None, SimilarMap::default(), Vec::new(), Vec::new(), align)
     };
     mark("index");
     fault::point("after-index")?;
@@ -147,6 +150,7 @@ pub fn build_with(
     Ok(BuildReport {
         site,
         similar,
+        align,
         output: output.to_path_buf(),
         generation,
         rewriter,

@@ -16,7 +16,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT, ARTIFACTS, VIEWS } from "./helpers.mjs";
+import { ROOT, ARTIFACTS, VIEWS, axe, describeViolations } from "./helpers.mjs";
 
 const TIMEOUT = { timeout: 300_000 };
 const SUB = "/jinji/kb/";
@@ -147,6 +147,8 @@ for (const view of views) {
     await page.goto(url("/search/?q=" + encodeURIComponent("ハラスメント")));
     await settled(page);
     await page.screenshot({ path: path.join(ARTIFACTS, `search-results-${view.viewport.width}.png`), fullPage: !view.isMobile });
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
     // English readers get English pages first, the Japanese twin as a link.
     await page.goto(url("/en/search/?q=" + encodeURIComponent("personnel evaluation")));
     await settled(page);
@@ -218,6 +220,8 @@ test("keyboard: `/` focuses the search box, the header suggests the top 5", TIME
   assert.ok(n >= 1 && n <= 5, String(n));
   assert.equal(new URL(page.url()).pathname, SUB + "cities/kofu/", "the page stays while suggesting");
   await page.screenshot({ path: path.join(ARTIFACTS, "search-header-1366.png") });
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], describeViolations(violations));
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowUp");

@@ -322,4 +322,11 @@ test("screenshots: the search page at 390 px", TIMEOUT, run(async (page) => {
   await page.screenshot({ path: path.join(ARTIFACTS, "search-results-390-top.png") });
   await page.goto(url("/search/"));
   await page.screenshot({ path: path.join(ARTIFACTS, "search-empty-390.png"), fullPage: true });
+  await page.goto(url("/en/cities/osaki/"));
+  await page.click("#site-search");
+  await page.keyboard.type("telework", { delay: 20 });
+  await page.waitForSelector("#site-search-list:not([hidden]) [role=option]");
+  const list = await page.locator("#site-search-list").boundingBox();
+  assert.ok(list.x >= 0 && list.x + list.width <= 390, JSON.stringify(list));
+  await page.screenshot({ path: path.join(ARTIFACTS, "search-header-390.png") });
 }, views[1]));

@@ -2,7 +2,7 @@
 // scoring of tantivy (BM25 in f32, boolean sums, disjunction max, boosts, phrases) and the
 // response of search.rs, over the bundle's postings. See engine.js.
 
-import { analyze, analyzeEnglish, _basics as basics, _load as load, _prefix as PREFIX, fnv1a } from "./engine.js";
+import { analyze, analyzeEnglish, _basics as basics, _load as load, loadOr, _prefix as PREFIX, fnv1a } from "./engine.js";
 
 const f32 = Math.fround;
 const MAX_QUERY_CHARS = 500;
@@ -232,7 +232,7 @@ async function postingsFor(B, terms) {
   const n = B.manifest.postings_shards;
   const byShard = new Map();
   for (const t of terms) byShard.set(fnv1a(t) % n, true);
-  const shards = await Promise.all([...byShard.keys()].map((k) => load(`postings/${k}.json`)));
+  const shards = await Promise.all([...byShard.keys()].map((k) => loadOr(`postings/${k}.json`, {})));
   const post = new Map();
   for (const t of terms) {
     const lists = shards.map((s) => s[t]).find(Boolean) || [];
@@ -440,8 +440,10 @@ export async function search(query, { lang, city, theme, limit = 10, offset = 0 
   const page = scored.slice(offset, offset + limit);
   const results = await Promise.all(
     page.map(async ([doc, score]) => {
-      const meta = (await load(`meta/${Math.floor(doc / B.manifest.meta_chunk)}.json`))[doc % B.manifest.meta_chunk];
-      const text = (await load(`text/${Math.floor(doc / B.manifest.text_chunk)}.json`))[doc] || "";
+      const chunk = await loadOr(`meta/${Math.floor(doc / B.manifest.meta_chunk)}.json`, []);
+      const meta = chunk[doc % B.manifest.meta_chunk];
+      if (!meta) return null;
+      const text = (await loadOr(`text/${Math.floor(doc / B.manifest.text_chunk)}.json`, {}))[doc] || "";
       return {
         url: PREFIX + meta.url,
         title: meta.title,
@@ -453,5 +455,5 @@ export async function search(query, { lang, city, theme, limit = 10, offset = 0 
       };
     }),
   );
-  return { query, total: scored.length, results, facets: { city: sortKeys(facets.city), theme: sortKeys(facets.theme) } };
+  return { query, total: scored.length, results: results.filter(Boolean), facets: { city: sortKeys(facets.city), theme: sortKeys(facets.theme) } };
 }

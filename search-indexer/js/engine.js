@@ -10,6 +10,21 @@ const DIR = new URL("./", import.meta.url);
 const PREFIX = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 const cache = new Map();
+// Bundle files that could not be read (missing, truncated): queries go on without them, and the
+// search page tells the reader that results may be missing (`problems()` empties the list).
+const failed = new Set();
+export function problems() {
+  const out = [...failed];
+  failed.clear();
+  return out;
+}
+// Like `load`, but a missing or broken file counts as `fallback` (and is noted).
+export function loadOr(path, fallback) {
+  return load(path).catch(() => {
+    failed.add(path);
+    return fallback;
+  });
+}
 function load(path) {
   if (!cache.has(path)) {
     const p = fetch(new URL(path, DIR)).then((r) => {
@@ -148,7 +163,7 @@ const CLASS = { noun: 0, prefix: 1, verb: 2, adjective: 3, adverb: 4, drop: 5, t
 async function lexiconFor(B, chars) {
   const n = B.manifest.lexicon_shards;
   const ids = [...new Set(chars.map((c) => shard(c, n)))];
-  const shards = await Promise.all(ids.map((k) => load(`lexicon/${k}.json`)));
+  const shards = await Promise.all(ids.map((k) => loadOr(`lexicon/${k}.json`, {})));
   const lex = new Map();
   const singles = new Set();
   for (const s of shards) {
@@ -163,7 +178,7 @@ async function lexiconFor(B, chars) {
 async function connections(B, lefts) {
   const n = B.analysis.connection_shards;
   const ids = [...new Set(lefts.map((l) => l % n))];
-  const shards = await Promise.all(ids.map((k) => load(`connection/${k}.json`)));
+  const shards = await Promise.all(ids.map((k) => loadOr(`connection/${k}.json`, {})));
   const rows = new Map();
   for (const s of shards) for (const [l, row] of Object.entries(s)) rows.set(Number(l), row);
   return rows;
@@ -396,7 +411,7 @@ export async function analyzeEnglish(text) {
   for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) words.push([m[0], m.index, m.index + m[0].length]);
   const n = B.manifest.english_shards;
   const lists = await Promise.all(
-    [...new Set(words.map((w) => shard(w[0].toLowerCase(), n)))].map((k) => load(`english/${k}.json`)),
+    [...new Set(words.map((w) => shard(w[0].toLowerCase(), n)))].map((k) => loadOr(`english/${k}.json`, {})),
   );
   const table = Object.assign({}, ...lists);
   const out = [];
@@ -409,5 +424,5 @@ export async function analyzeEnglish(text) {
   return out;
 }
 
-export { basics as _basics, load as _load, PREFIX as _prefix };
+export { basics as _basics, load as _load, PREFIX as _prefix, DIR as _dir };
 export { search } from "./engine-query.js";

@@ -44,7 +44,7 @@ test("search from the header box: several cities, highlighted snippets, a city f
   await page.waitForURL(/\/search\/\?q=/);
   assert.equal(new URL(page.url()).searchParams.get("q"), "人材確保");
   await page.waitForSelector("#search-results .result");
-  assert.match(await page.textContent("#search-status"), /^\d+ 件の結果$/);
+  assert.match(await page.textContent("#search-status"), /^1–10件目（全\d+件）$/);
   assert.equal(await page.inputValue("#search-q"), "人材確保");
 
   const urls = await page.$$eval("#search-results .result h2 a", (as) => as.map((a) => a.getAttribute("href")));
@@ -78,7 +78,7 @@ test("search from the header box: several cities, highlighted snippets, a city f
 test("English search page: results, facets and the back button", TIMEOUT, env.run(async (page) => {
   await page.goto(env.url("/en/search/?q=" + encodeURIComponent("人材確保")));
   await page.waitForSelector("#search-results .result");
-  assert.match(await page.textContent("#search-status"), /^\d+ results$/);
+  assert.match(await page.textContent("#search-status"), /^1–10 of \d+$/);
   await page.locator('#search-facets a[href*="city="]').first().click();
   await page.waitForURL(/city=/);
   await page.goBack();

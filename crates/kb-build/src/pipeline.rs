@@ -78,9 +78,12 @@ pub fn build_with(
     let (index, similar, bundle) = if opts.index {
         generation::remove_stale(output);
         let index = IndexStaging::new(output, &generation)?;
+        // The analyzer records the bundle's lexicon as it indexes (no second segmentation).
+        let recording = search_indexer::bundle::record::start();
         let similar = crate::index::write_index(&site, index.path())?;
+        let lexicon = recording.finish();
         // The static search bundle is the index just written, exported for the browser.
-        let (bundle, _) = crate::bundle::bundle_files(&site, index.path())?;
+        let (bundle, _) = crate::bundle::bundle_files(&site, index.path(), Some(lexicon))?;
         (Some(index), similar, bundle)
     } else {
         (None, SimilarMap::default(), Vec::new())

@@ -37,10 +37,10 @@ use crate::dict;
 use crate::query::glossary_index;
 use crate::synonyms::synonyms;
 
-/// Raw size a lexicon shard aims at.
-const LEXICON_SHARD_BYTES: usize = 8_000;
-/// Number of connection-cost shards.
-const CONNECTION_SHARDS: usize = 64;
+/// Raw size a lexicon shard aims at (a query fetches one per distinct character).
+const LEXICON_SHARD_BYTES: usize = 4_000;
+/// Number of connection-cost shards (a query fetches one per candidate left id).
+const CONNECTION_SHARDS: usize = 128;
 /// Raw size an English-lexicon shard aims at.
 const ENGLISH_SHARD_BYTES: usize = 8_000;
 

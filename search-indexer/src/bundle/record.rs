@@ -82,13 +82,23 @@ impl Drop for Recording {
 pub(super) fn entry_of(t: &lindera::token::Token<'_>, class: Class, base: Option<&str>) -> Entry {
     let (left, right, cost) = if t.word_id.is_unknown() {
         let e = t.dictionary.unknown_dictionary.word_entry(t.word_id.id());
-        (e.left_id() as i32, e.right_id() as i32, e.word_cost() as i32)
+        (
+            e.left_id() as i32,
+            e.right_id() as i32,
+            e.word_cost() as i32,
+        )
     } else {
         t.dictionary
             .prefix_dictionary
             .find_surface_iter(t.surface.as_ref())
             .find(|e| e.word_id().id() == t.word_id.id())
-            .map(|e| (e.left_id() as i32, e.right_id() as i32, e.word_cost() as i32))
+            .map(|e| {
+                (
+                    e.left_id() as i32,
+                    e.right_id() as i32,
+                    e.word_cost() as i32,
+                )
+            })
             .unwrap_or((-1, -1, 0))
     };
     (

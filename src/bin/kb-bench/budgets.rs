@@ -127,7 +127,10 @@ fn browser(repo: &Path, work: &Path, out: &Path, large: bool) -> Result<Value> {
         );
     }
     let text = String::from_utf8_lossy(&o.stdout);
-    let line = text.lines().last().context("search-budgets.mjs printed nothing")?;
+    let line = text
+        .lines()
+        .last()
+        .context("search-budgets.mjs printed nothing")?;
     Ok(serde_json::from_str(line)?)
 }
 
@@ -145,7 +148,11 @@ pub(crate) fn step(
     let (bfiles, bbytes) = crate::dir_size(&out.join(kb_build::bundle::BUNDLE_DIR));
     let page = std::fs::metadata(out.join("search/index.html")).map_or(0, |m| m.len());
     let ours = json!({"files": bfiles - 1, "bytes": bbytes - page});
-    println!("- bundle on disk: {} files, {}", bfiles - 1, crate::mib(bbytes - page));
+    println!(
+        "- bundle on disk: {} files, {}",
+        bfiles - 1,
+        crate::mib(bbytes - page)
+    );
     let pf = if n <= pagefind_max {
         let v = pagefind(out)?;
         println!("- pagefind: {}", crate::summary(&v));
@@ -157,7 +164,9 @@ pub(crate) fn step(
     for (name, e) in b["engines"].as_object().into_iter().flatten() {
         println!(
             "- {name} in Chromium: cold {}, further max {} bytes, warm median {:.2} ms",
-            e["cold_bytes"], e["further_max_bytes"], e["warm_median_ms"].as_f64().unwrap_or(0.0)
+            e["cold_bytes"],
+            e["further_max_bytes"],
+            e["warm_median_ms"].as_f64().unwrap_or(0.0)
         );
     }
     println!("- before search is asked for: {}", b["lazy"]);

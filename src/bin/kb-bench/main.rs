@@ -26,7 +26,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-
 /// Every measurement, in the order they run.
 const STEPS: &[&str] = &[
     "site",
@@ -210,7 +209,8 @@ fn run(args: &[String]) -> Result<()> {
             r["query"] = step("queries", &["query", &idx.to_string_lossy(), &reps])?;
         }
         if wanted("budgets") {
-            r["budgets"] = budgets::step(n, (&repo, &work, &root, &out), o.pagefind_max, o.timeout)?;
+            r["budgets"] =
+                budgets::step(n, (&repo, &work, &root, &out), o.pagefind_max, o.timeout)?;
         }
         println!();
         all.push(r);

@@ -330,6 +330,8 @@ fn segment(norm: &str) -> Vec<Morph<'_>> {
         .into_iter()
         .map(|mut t| {
             let (class, base) = class_of(&mut t);
+            // The static bundle's lexicon, when a build is recording it.
+            crate::bundle::record::note(&t, class, base.as_deref());
             Morph {
                 surface: &norm[t.byte_start..t.byte_end],
                 base,

@@ -12,9 +12,12 @@ use std::path::Path;
 pub const BUNDLE_DIR: &str = "search";
 
 /// The bundle's files (paths relative to the output) for the index in `index_dir` of `site`.
+/// `lexicon`: what the analyzer recorded while the index was written
+/// ([`search_indexer::bundle::record`]).
 pub fn bundle_files(
     site: &Site,
     index_dir: &Path,
+    lexicon: Option<search_indexer::bundle::record::Lexicon>,
 ) -> anyhow::Result<(Vec<OutputFile>, search_indexer::bundle::BundleStats)> {
     // Translations: the index knows pages by URL only.
     let mut twins = HashMap::new();
@@ -24,7 +27,7 @@ pub fn bundle_files(
             twins.insert(e.url.clone(), t.url.clone());
         }
     }
-    let (files, stats) = search_indexer::bundle::write_bundle(index_dir, &twins)?;
+    let (files, stats) = search_indexer::bundle::write_bundle(index_dir, &twins, lexicon)?;
     let out: Vec<OutputFile> = files
         .into_iter()
         .map(|f| OutputFile {

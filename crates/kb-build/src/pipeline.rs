@@ -80,9 +80,12 @@ pub fn build_with(
     let (index, similar, bundle, benchmark, align) = if opts.index {
         generation::remove_stale(output);
         let index = IndexStaging::new(output, &generation)?;
+        // The analyzer records the bundle's lexicon as it indexes (no second segmentation).
+        let recording = search_indexer::bundle::record::start();
         let (similar, align) = crate::index::write_index(&site, index.path())?;
+        let lexicon = recording.finish();
         // The static search bundle is the index just written, exported for the browser.
-        let (bundle, _) = crate::bundle::bundle_files(&site, index.path())?;
+        let (bundle, _) = crate::bundle::bundle_files(&site, index.path(), Some(lexicon))?;
         // The peer-benchmarking data, from the same pass (issue 17).
         let benchmark = crate::benchmark::files(&site, &align)?;
         (Some(index), similar, bundle, benchmark, align)

@@ -37,10 +37,10 @@ use crate::dict;
 use crate::query::glossary_index;
 use crate::synonyms::synonyms;
 
-/// Raw size a lexicon shard aims at.
-const LEXICON_SHARD_BYTES: usize = 8_000;
-/// Number of connection-cost shards.
-const CONNECTION_SHARDS: usize = 64;
+/// Raw size a lexicon shard aims at (a query fetches one per distinct character).
+const LEXICON_SHARD_BYTES: usize = 4_000;
+/// Number of connection-cost shards (a query fetches one per candidate left id).
+const CONNECTION_SHARDS: usize = 128;
 /// Raw size an English-lexicon shard aims at.
 const ENGLISH_SHARD_BYTES: usize = 8_000;
 
@@ -61,7 +61,7 @@ pub struct LexiconStats {
     pub analysis_bytes: usize,
 }
 
-fn class_code(c: Class) -> u8 {
+pub(super) fn class_code(c: Class) -> u8 {
     match c {
         Class::Noun => 0,
         Class::Prefix => 1,
@@ -77,7 +77,7 @@ fn class_code(c: Class) -> u8 {
 pub(super) type Text<'a> = (bool, &'a String, &'a String);
 
 /// One lexicon entry: (left id, right id, word cost, class, base or "").
-type Entry = (i32, i32, i32, u8, String);
+pub type Entry = (i32, i32, i32, u8, String);
 
 /// The Japanese lexicon of `texts` (title, body of every document).
 /// Like the indexer, Japanese pages are analyzed whole, English pages only in their Japanese
@@ -101,36 +101,9 @@ fn japanese_lexicon<'a>(
                     continue;
                 };
                 for mut t in tokens {
-                    let surface = t.surface.to_string();
                     let (class, base) = class_of(&mut t);
-                    let entry = if t.word_id.is_unknown() {
-                        let e = t.dictionary.unknown_dictionary.word_entry(t.word_id.id());
-                        (
-                            e.left_id() as i32,
-                            e.right_id() as i32,
-                            e.word_cost() as i32,
-                        )
-                    } else {
-                        t.dictionary
-                            .prefix_dictionary
-                            .find_surface_iter(&surface)
-                            .find(|e| e.word_id().id() == t.word_id.id())
-                            .map(|e| {
-                                (
-                                    e.left_id() as i32,
-                                    e.right_id() as i32,
-                                    e.word_cost() as i32,
-                                )
-                            })
-                            .unwrap_or((-1, -1, 0))
-                    };
-                    lex.entry(surface).or_default().insert((
-                        entry.0,
-                        entry.1,
-                        entry.2,
-                        class_code(class),
-                        base.unwrap_or_default(),
-                    ));
+                    let entry = super::record::entry_of(&t, class, base.as_deref());
+                    lex.entry(t.surface.to_string()).or_default().insert(entry);
                 }
             }
         }
@@ -147,13 +120,19 @@ fn shards_for(bytes: usize, target: usize) -> usize {
 }
 
 /// The analysis files and the lexicon sizes.
+/// `recorded`: the lexicon the indexer recorded while analyzing the same texts (see
+/// [`super::record`]); without it, the texts are segmented here.
 pub(super) fn files<'a>(
     texts: impl Iterator<Item = Text<'a>> + Clone,
+    recorded: Option<super::record::Lexicon>,
 ) -> Result<(Vec<BundleFile>, LexiconStats)> {
     let mut out = Vec::new();
     let mut stats = LexiconStats::default();
 
-    let lex = japanese_lexicon(texts.clone())?;
+    let lex = match recorded {
+        Some(lex) => lex,
+        None => japanese_lexicon(texts.clone())?,
+    };
     let approx: usize = lex
         .iter()
         .map(|(s, e)| s.len() + 6 + e.iter().map(|x| 24 + x.4.len()).sum::<usize>())

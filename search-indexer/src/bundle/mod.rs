@@ -12,6 +12,7 @@
 
 mod analysis;
 mod postings;
+pub mod record;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -83,11 +84,15 @@ fn json_bytes(v: &impl Serialize) -> Result<Vec<u8>> {
 }
 
 /// Exports the index in `index_dir` as the static bundle. `twins` maps a page's URL to its
-/// translation's URL (the index does not know translations).
+/// translation's URL (the index does not know translations). `lexicon`: what a
+/// [`record::Recording`] collected while the index was written (else the corpus is segmented
+/// again here).
 pub fn write_bundle(
     index_dir: &Path,
     twins: &HashMap<String, String>,
+    lexicon: Option<record::Lexicon>,
 ) -> Result<(Vec<BundleFile>, BundleStats)> {
+    let timer = Timer::new();
     let (index, fields) = open_index(index_dir)?;
     let reader = index.reader().context("opening an index reader")?;
     let searcher = reader.searcher();
@@ -116,19 +121,44 @@ pub fn write_bundle(
         }
         bases.push(map);
     }
+    timer.mark("stored documents");
     let mut total_tokens = [0u64; 4];
     for seg in searcher.segment_readers() {
         for (k, &f) in analyzed.iter().enumerate() {
             total_tokens[k] += seg.inverted_index(f)?.total_num_tokens();
         }
     }
-    let terms = postings::collect(&searcher, &analyzed, &bases)?;
-    let shards = postings::shard_count(&terms);
-    let mut files = postings::shard_files(&terms, shards)?;
-    let (analysis_files, lexicon) =
-        analysis::files(docs.iter().map(|d| (d.lang == "en", &d.title, &d.body)))?;
+    // The three independent parts run on the thread pool side by side: the postings (from the
+    // index), the analysis data (from the texts and the dictionary) and the document files.
+    let ((postings, analysis), doc_files) = rayon::join(
+        || {
+            rayon::join(
+                || -> Result<_> {
+                    let terms = postings::collect(&searcher, &analyzed, &bases)?;
+                    timer.mark("postings read");
+                    let shards = postings::shard_count(&terms);
+                    let files = postings::shard_files(&terms, shards)?;
+                    timer.mark("postings written");
+                    Ok((files, terms.len(), shards))
+                },
+                || {
+                    let texts = docs.iter().map(|d| (d.lang == "en", &d.title, &d.body));
+                    let r = analysis::files(texts, lexicon);
+                    timer.mark("analysis data");
+                    r
+                },
+            )
+        },
+        || {
+            let r = doc_files(&docs, &norms, twins);
+            timer.mark("documents written");
+            r
+        },
+    );
+    let (mut files, n_terms, shards) = postings?;
+    let (analysis_files, lexicon) = analysis?;
     files.extend(analysis_files);
-    files.extend(doc_files(&docs, &norms, twins)?);
+    files.extend(doc_files?);
     let n = docs.len().max(1) as f64;
     let manifest = json!({
         "version": BUNDLE_VERSION,
@@ -164,12 +194,28 @@ pub fn write_bundle(
     });
     let stats = BundleStats {
         documents: docs.len(),
-        terms: terms.len(),
+        terms: n_terms,
         postings_shards: shards,
         lexicon,
         bytes: files.iter().map(|f| f.contents.len()).sum(),
     };
     Ok((files, stats))
+}
+
+/// Sub-phase timings on standard error when `KB_TIMINGS` is set (as the indexer reports its own).
+/// Parts that run in parallel report the time since the start.
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn new() -> Self {
+        Timer(std::env::var_os("KB_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&self, what: &str) {
+        if let Some(start) = &self.0 {
+            eprintln!("    bundle {what}: at {} ms", start.elapsed().as_millis());
+        }
+    }
 }
 
 fn doc_info(d: &TantivyDocument, f: &Fields) -> DocInfo {

@@ -62,7 +62,7 @@ fn bundle() -> (HashMap<String, Vec<u8>>, BundleStats) {
             "/cities/a/measures/a-01/".to_string(),
         ),
     ]);
-    let (files, stats) = write_bundle(dir.path(), &twins).expect("bundle");
+    let (files, stats) = write_bundle(dir.path(), &twins, None).expect("bundle");
     (
         files.into_iter().map(|f| (f.path, f.contents)).collect(),
         stats,
@@ -173,4 +173,46 @@ fn analysis_data_comes_from_the_rust_side() {
         ),
     );
     assert_eq!(english["on"], "", "stop words are dropped");
+}
+
+#[test]
+fn lexicon_recorded_while_indexing_covers_the_segmented_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let recording = record::start();
+    write_index(&corpus(), dir.path()).expect("index");
+    let recorded = recording.finish();
+    let (with, _) = write_bundle(dir.path(), &HashMap::new(), Some(recorded)).expect("bundle");
+    let (without, _) = write_bundle(dir.path(), &HashMap::new(), None).expect("bundle");
+    let lexicon = |files: &[BundleFile]| -> Vec<(String, Value)> {
+        let mut out: Vec<(String, Value)> = files
+            .iter()
+            .filter(|f| f.path.starts_with("lexicon/"))
+            .flat_map(|f| {
+                let v: Value = serde_json::from_slice(&f.contents).expect("valid JSON");
+                v.as_object()
+                    .expect("an object")
+                    .iter()
+                    .filter(|(k, _)| !k.is_empty())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let (with, without) = (lexicon(&with), lexicon(&without));
+    assert!(!without.is_empty());
+    // Other tests analyze text at the same time and may add entries; none may be missing.
+    for (surface, entries) in &without {
+        let got = with
+            .iter()
+            .find(|(s, _)| s == surface)
+            .unwrap_or_else(|| panic!("{surface} not recorded"));
+        for e in entries.as_array().expect("entries") {
+            assert!(
+                got.1.as_array().expect("entries").contains(e),
+                "{surface}: {e} not recorded"
+            );
+        }
+    }
 }

@@ -281,3 +281,33 @@ fn both_dashboards_link_the_csv_and_explain_missing_cities() {
     let ja = read("kpis/index.html");
     assert!(ja.contains("977人（R4年度）") && ja.contains("50%（令和3年度）"));
 }
+
+/// The indicator tables of English city and measure pages write years the same way as the
+/// dashboard: fiscal years, never an era year.
+#[test]
+fn english_indicator_tables_have_fiscal_years() {
+    let mut tables = 0;
+    let mut found = Vec::new();
+    let dir = public().join("en/cities");
+    for page in html_files(&dir) {
+        let html = std::fs::read_to_string(dir.join(&page)).unwrap();
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("<table class=\"kpis\">") {
+            let end = rest[at..].find("</table>").map_or(rest.len(), |e| at + e);
+            tables += 1;
+            for f in era_fragments(&english_text(&rest[at..end])) {
+                found.push(format!("{}: {f}", page.display()));
+            }
+            rest = &rest[end..];
+        }
+    }
+    assert!(
+        tables >= 4,
+        "only {tables} indicator tables on English pages"
+    );
+    assert_eq!(
+        found,
+        Vec::<String>::new(),
+        "era years in English indicator tables"
+    );
+}

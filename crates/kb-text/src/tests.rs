@@ -262,3 +262,21 @@ mod properties {
         }
     }
 }
+
+/// Each Cyrillic and Greek look-alike becomes its Latin letter between Latin letters (`ОJT`
+/// typed with a Cyrillic О), and stays itself in a word of its own script.
+#[test]
+fn every_latin_lookalike_is_repaired_between_latin_letters() {
+    let pairs = [
+        ("АВСЕНІЈКМОРЅТХУҮ", "ABCEHIJKMOPSTXYY"),
+        ("асеіјорѕху", "aceijopsxy"),
+        ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"),
+        ("ο", "o"),
+    ];
+    for (lookalikes, latin) in pairs {
+        for (c, l) in lookalikes.chars().zip(latin.chars()) {
+            assert_eq!(repair_chars(&format!("Q{c}Q")), format!("Q{l}Q"), "{c:?}");
+        }
+    }
+    assert_eq!(repair_chars("Москва"), "Москва");
+}

@@ -109,9 +109,12 @@ pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
         .as_deref()
         .and_then(|m| site.measure_by_id(m, lang))
         .map(|e| link(e.title(), &e.url));
-    let yv = |v: &Option<crate::model::YearValue>| {
-        v.as_ref().map(|v| json!({ "year": v.year, "value": v.value, "display": format_number(v.value), "label": v.label }))
+    // `label`: the value's year as the reader's language writes it (R4年度 / FY2022).
+    let point = |v: &crate::model::YearValue| {
+        let label = crate::kpi_format::when_text(&crate::kpi_format::when(v), lang);
+        json!({ "year": v.year, "value": v.value, "display": format_number(v.value), "label": label })
     };
+    let yv = |v: &Option<crate::model::YearValue>| v.as_ref().map(point);
     json!({
         "id": k.id,
         "city": city,
@@ -123,7 +126,7 @@ pub fn kpi_view(site: &Site, city: &str, k: &Kpi, lang: &str) -> Value {
         "comparator": k.comparator,
         "baseline": yv(&k.baseline),
         "target": yv(&k.target),
-        "series": k.series.iter().map(|v| json!({ "year": v.year, "value": v.value, "display": format_number(v.value), "label": v.label })).collect::<Vec<_>>(),
+        "series": k.series.iter().map(point).collect::<Vec<_>>(),
         "note": k.note.as_ref().map(|n| n.get(lang)),
         "measure": measure,
         "source_line": k.source_line,

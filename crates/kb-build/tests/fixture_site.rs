@@ -76,7 +76,10 @@ fn builds_both_languages_with_data() {
         "internal link resolved"
     );
     // Chapter headings are numbered by their place in the outline, the same in both languages.
-    assert!(chapter.contains("<h2 id=\"s1\">背景"), "numbered section id");
+    assert!(
+        chapter.contains("<h2 id=\"s1\">背景"),
+        "numbered section id"
+    );
     assert!(chapter.contains("<table>"));
 
     let city = std::fs::read_to_string(out.join("cities/takasaki/index.html")).unwrap();

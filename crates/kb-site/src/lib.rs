@@ -10,7 +10,6 @@
 
 pub mod assets;
 pub mod base_url;
-pub mod charts;
 pub mod config;
 pub mod content;
 pub mod data;

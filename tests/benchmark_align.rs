@@ -7,24 +7,14 @@ use common::*;
 use kb_build::benchmark::{read_city, CityData};
 use search_indexer::align::{align, candidates, THRESHOLD};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// The figures committed to in BENCHMARKS.md: the test fails below them.
 const MIN_PRECISION: f64 = 0.85;
 const MIN_RECALL: f64 = 0.70;
 const CITIES: [&str; 5] = ["takasaki", "kofu", "osaki", "aizuwakamatsu", "tachikawa"];
 
-fn public() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &OUT.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let public = tmp.path().join("public");
-        build_repo_into(&public);
-        (tmp, public)
-    })
-    .1
-}
+/// The repository's site, built once for this file's tests.
+use common::repo_public as public;
 
 fn cities() -> HashMap<String, CityData> {
     CITIES

@@ -187,6 +187,19 @@ pub fn build_repo_into(public: &Path) {
     assert!(o.status.success(), "{}", text(&o));
 }
 
+/// The repository's own site, built once per test binary (tests that only read the output
+/// share it; a test that edits or rebuilds must use its own copy).
+pub fn repo_public() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    &OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let public = tmp.path().join("public");
+        build_repo_into(&public);
+        (tmp, public)
+    })
+    .1
+}
+
 /// A plain static file server on a loopback port, as any web server would serve `dir` under
 /// `mount` (`/jinji/kb/`): files as they are, `index.html` for directories, 404 otherwise. No
 /// knowledge of the site: what it serves is what a copied output gives a reader.

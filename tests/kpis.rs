@@ -7,8 +7,6 @@
 mod common;
 use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 // The CSV reader of the content tests (RFC 4180 as the build writes it, BOM required).
 #[allow(dead_code)]
@@ -16,16 +14,8 @@ use std::sync::OnceLock;
 mod csv;
 
 /// The repository built once for every test in this file.
-fn public() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &OUT.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let public = tmp.path().join("public");
-        build_repo_into(&public);
-        (tmp, public)
-    })
-    .1
-}
+/// The repository's site, built once for this file's tests.
+use common::repo_public as public;
 
 fn read(rel: &str) -> String {
     std::fs::read_to_string(public().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))

@@ -241,6 +241,13 @@ fn cases() -> Vec<Case> {
             "invalid front matter:",
         ),
         case(
+            "base_url is a path or an http(s) URL",
+            vec![Replace("config.toml", "base_url = \"/\"", "base_url = \"jinji/kb\"")],
+            "config.toml",
+            Of("base_url = \"jinji/kb\""),
+            "base_url: `jinji/kb` is neither an absolute http(s) URL nor a path starting with `/`",
+        ),
+        case(
             "known config keys",
             vec![Replace("config.toml", "compile_sass =", "compile_sas =")],
             "config.toml",

@@ -7,7 +7,7 @@ use crate::urls::{fingerprinted_name, Rewriter};
 use kb_site::base_url::BaseUrl;
 use kb_site::progress::{PhaseTimer, Progress};
 use kb_site::render::OutputFile;
-use kb_site::{assets, output, render, BuildError, Diagnostic, SimilarMap, Site};
+use kb_site::{assets, output, render, BuildError, SimilarMap, Site};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -72,7 +72,8 @@ pub fn build_with(
     let mut site = Site::load(root)?;
     let base = match &opts.base_url {
         Some(b) => b.clone(),
-        None => config_base_url(root, &site)?,
+        // Checked by the validator in `Site::load`.
+        None => site.base_url(),
     };
     site.config.base_url = base.to_string();
     mark("load");
@@ -177,28 +178,6 @@ fn fingerprint_assets(files: &[OutputFile]) -> Vec<(String, OutputFile)> {
             (f.path.clone(), renamed)
         })
         .collect()
-}
-
-/// `base_url` of `config.toml`, checked.
-fn config_base_url(root: &Path, site: &Site) -> Result<BaseUrl, BuildError> {
-    BaseUrl::parse(&site.config.base_url).map_err(|message| {
-        let config = root.join("config.toml");
-        let line = std::fs::read_to_string(&config)
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .position(|l| l.trim_start().starts_with("base_url"))
-                    .map(|i| i + 1)
-            })
-            .unwrap_or(0);
-        BuildError::from(
-            Diagnostic::new(
-                "config.toml",
-                line,
-                format!("base_url: {message} (hint: for example \"/\", \"/jinji/kb/\" or \"https://intranet.example/jinji/kb/\")"),
-            ),
-        )
-    })
 }
 
 /// Refuses an output directory that would swallow the sources (the root itself or a parent).

@@ -54,7 +54,7 @@ fn year_value(v: &YearValue) -> YearValueRecord {
 /// Every measure of every city, in city order then reading order.
 pub fn measures(site: &Site) -> Vec<MeasureRecord> {
     // URLs as readers follow them: under base_url's path.
-    let base = crate::base_url::BaseUrl::parse(&site.config.base_url).unwrap_or_default();
+    let base = site.base_url();
     let mut out = Vec::new();
     for city in site.cities() {
         for ja in site.measures(city, "ja") {

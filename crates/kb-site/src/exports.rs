@@ -51,9 +51,7 @@ pub(crate) fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
 /// A page's URL for a spreadsheet cell: absolute when base_url names a host, so that Excel
 /// opens it.
 pub(crate) fn absolute(site: &Site, url: &str) -> String {
-    crate::base_url::BaseUrl::parse(&site.config.base_url)
-        .unwrap_or_default()
-        .absolute(url)
+    site.base_url().absolute(url)
 }
 
 /// The `HEADER` columns of a measure (its Japanese entry `ja`) in `city`.

@@ -182,6 +182,13 @@ impl Site {
         markdown::render_with(&entry.split.body, &resolve, &label, style)
     }
 
+    /// Where readers reach the site (`base_url`). The build pipeline checks it before anything
+    /// is rendered (a bad one is a `config.toml:<line>` error), so a value that does not parse
+    /// only reaches here from tests that build pieces by hand: those get the root.
+    pub fn base_url(&self) -> crate::base_url::BaseUrl {
+        crate::base_url::BaseUrl::parse(&self.config.base_url).unwrap_or_default()
+    }
+
     /// Re-reads one content file that is already part of the site, for the incremental update
     /// of `kb serve` (see [`crate::load`]): returns its position and the new entry, unchecked.
     ///

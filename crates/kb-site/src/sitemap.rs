@@ -1,11 +1,10 @@
 //! `sitemap.xml`: every page the build writes, with its absolute URL (base_url), as Zola writes
 //! one. With a path-only base_url the URLs are rooted paths: crawlers then need the host added.
 
-use crate::base_url::BaseUrl;
 use crate::Site;
 
 pub fn sitemap_xml(site: &Site) -> Vec<u8> {
-    let base = BaseUrl::parse(&site.config.base_url).unwrap_or_default();
+    let base = site.base_url();
     let mut urls: Vec<String> = site
         .entries
         .iter()

@@ -29,6 +29,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     for entry in &site.entries {
         entry::check_entry(site, entry, &mut out);
     }
+    site_wide::check_base_url(site, &mut out);
     site_wide::check_translations(site, &mut out);
     site_wide::check_cities_exist(site, &mut out);
     site_wide::check_kpis(site, &mut out);

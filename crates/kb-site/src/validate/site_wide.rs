@@ -32,6 +32,27 @@ pub(super) fn check_translations(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `base_url` must parse: every URL of the build is made from it, so `kb check` rejects what
+/// `kb build` cannot use.
+pub(super) fn check_base_url(site: &Site, out: &mut Vec<Diagnostic>) {
+    if let Err(message) = crate::base_url::BaseUrl::parse(&site.config.base_url) {
+        // The line of the key in config.toml (0 when the file cannot be read again).
+        let line = std::fs::read_to_string(site.root.join("config.toml"))
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .position(|l| l.trim_start().starts_with("base_url"))
+                    .map(|i| i + 1)
+            })
+            .unwrap_or(0);
+        out.push(
+            Diagnostic::new("config.toml", line, format!("base_url: {message}")).with_hint(
+                "for example \"/\", \"/jinji/kb/\" or \"https://intranet.example/jinji/kb/\"",
+            ),
+        );
+    }
+}
+
 pub(super) fn check_cities_exist(site: &Site, out: &mut Vec<Diagnostic>) {
     for city in &site.config.extra.cities {
         if site.city(city, "ja").is_none() {

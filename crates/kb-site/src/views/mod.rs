@@ -153,7 +153,7 @@ impl<'a> Views<'a> {
             city_summaries,
             sources,
             history: crate::history::History::read(&site.root),
-            base: crate::base_url::BaseUrl::parse(&site.config.base_url).unwrap_or_default(),
+            base: site.base_url(),
         }
     }
 

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::clean::{classify, clean_line, collapse_text, heading, is_page_number};
+use crate::clean::{Kind, Shape};
+use crate::repair::japanese_date;
 
 fn body(doc: &RepairedDocument) -> String {
     doc.chapters

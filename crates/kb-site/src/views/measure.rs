@@ -4,7 +4,6 @@
 use super::common::{link, measure_summary, source_line_url};
 use super::Views;
 use crate::content::Entry;
-use crate::site::Site;
 use serde_json::{json, Value};
 
 /// The id of a chapter page's text (templates/chapter.html), before its first section `s1`.
@@ -21,7 +20,7 @@ pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
         .and_then(|c| site.get(&format!("cities/{city}/chapters/{c}.md"), lang))
         .map(|c| {
             // A measure from the text before the chapter's first heading: the text's start.
-            let id = section_id(site, entry).unwrap_or_else(|| CHAPTER_TEXT.to_string());
+            let id = section_id(views, entry).unwrap_or_else(|| CHAPTER_TEXT.to_string());
             link(c.title(), &format!("{}#{id}", c.url))
         });
     page["measure"] = measure_summary(site, entry);
@@ -45,7 +44,8 @@ pub(super) fn add(views: &Views<'_>, entry: &Entry, page: &mut Value) {
 
 /// The id of the chapter section a measure comes from, found in the Japanese files (the chapter
 /// path there reads as the source's headings; the ids are the same in both languages).
-fn section_id(site: &Site, entry: &Entry) -> Option<String> {
+fn section_id(views: &Views<'_>, entry: &Entry) -> Option<String> {
+    let site = views.site;
     let ja = if entry.lang == "ja" {
         entry
     } else {
@@ -57,8 +57,8 @@ fn section_id(site: &Site, entry: &Entry) -> Option<String> {
         &format!("cities/{city}/chapters/{}.md", m.chapter.as_deref()?),
         "ja",
     )?;
-    let toc = site.rendered(chapter).toc;
-    super::chapter::locate(&toc, &m.path, ja.title()).map(|h| h.id.clone())
+    let toc = views.chapter_toc(chapter)?;
+    super::chapter::locate(toc, &m.path, ja.title()).map(|h| h.id.clone())
 }
 
 /// Similar measures grouped by city, in the configured city order.

@@ -123,6 +123,10 @@ pub struct Views<'a> {
     history: crate::history::History,
     /// Where the site is published, for the printed page's address.
     base: crate::base_url::BaseUrl,
+    /// Each Japanese chapter's headings (by position in `site.entries`), rendered once: every
+    /// measure page links the section it comes from, and rendering the chapter per measure
+    /// page cost as much as rendering the chapters themselves again, many times over.
+    chapter_tocs: HashMap<usize, OnceLock<Vec<crate::markdown::Heading>>>,
 }
 
 impl<'a> Views<'a> {
@@ -154,7 +158,21 @@ impl<'a> Views<'a> {
             sources,
             history: crate::history::History::read(&site.root),
             base: site.base_url(),
+            chapter_tocs: (0..site.entries.len())
+                .filter(|&i| {
+                    let e = &site.entries[i];
+                    e.lang == "ja" && matches!(e.kind, Kind::Chapter(_))
+                })
+                .map(|i| (i, OnceLock::new()))
+                .collect(),
         }
+    }
+
+    /// The headings of a Japanese chapter, rendered once per build.
+    pub(crate) fn chapter_toc(&self, chapter: &Entry) -> Option<&[crate::markdown::Heading]> {
+        let pos = self.site.position(&chapter.key, &chapter.lang)?;
+        let cell = self.chapter_tocs.get(&pos)?;
+        Some(cell.get_or_init(|| self.site.rendered(chapter).toc))
     }
 
     /// Similar measures of other cities, per measure, shown on each measure page.

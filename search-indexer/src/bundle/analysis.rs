@@ -364,5 +364,6 @@ fn analysis_json(right_ids: &[u32]) -> Result<Vec<u8>> {
         "text": facts::text(),
         "analyzer": facts::analyzer(),
         "english": facts::english(),
+        "limits": facts::limits(),
     }))
 }

@@ -1,6 +1,7 @@
 //! The facts of the Rust analyzer that engine.js's algorithms need besides the tables of
-//! `analysis.json` (key `text`, `analyzer`, `english`): kb-text's character classes and
-//! constants, the analyzer's limits, the English analyzer's stop words and token limit. Each is
+//! `analysis.json` (keys `text`, `analyzer`, `english`, `limits`): kb-text's character classes
+//! and constants, the analyzer's limits, the English analyzer's stop words and token limit, the
+//! request limits and snippet window of `/api/search`. Each is
 //! defined once in Rust and used there by the analyzer itself; engine.js builds its character
 //! tests from these ranges when it loads the bundle and keeps no copy of them.
 
@@ -47,6 +48,19 @@ pub(super) fn english() -> Value {
     json!({
         "token_byte_limit": ENGLISH_TOKEN_BYTE_LIMIT,
         "stop_words": ENGLISH_STOP_WORDS,
+    })
+}
+
+/// Key `limits`: the request limits of `/api/search` (`search.rs`) and the snippet window of
+/// `snippet.rs`, which the engine's `search` applies the same way.
+pub(super) fn limits() -> Value {
+    json!({
+        "max_query_chars": crate::MAX_QUERY_CHARS,
+        "max_limit": crate::MAX_LIMIT,
+        "default_limit": crate::DEFAULT_LIMIT,
+        "max_offset": crate::MAX_OFFSET,
+        "snippet_chars": crate::snippet::SNIPPET_CHARS,
+        "lead_chars": crate::snippet::LEAD_CHARS,
     })
 }
 

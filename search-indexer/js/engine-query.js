@@ -5,12 +5,17 @@
 import { analyze, analyzeEnglish, _basics as basics, _load as load, loadOr, _prefix as PREFIX, fnv1a } from "./engine.js";
 
 const f32 = Math.fround;
-const MAX_QUERY_CHARS = 500;
-const MAX_LIMIT = 100;
-const MAX_OFFSET = 10000;
-const SNIPPET_CHARS = 140;
-const LEAD_CHARS = 30;
-const FIELDS = { title_ja: 0, body_ja: 1, title_en: 2, body_en: 3 };
+// search.rs's request limits, snippet.rs's window (analysis.json's `limits`) and the field
+// numbers (manifest.json's `fields`): set by `search` once the bundle is loaded.
+let MAX_QUERY_CHARS, MAX_LIMIT, DEFAULT_LIMIT, MAX_OFFSET, SNIPPET_CHARS, LEAD_CHARS;
+const FIELDS = {};
+function setFacts(B) {
+  ({ max_query_chars: MAX_QUERY_CHARS, max_limit: MAX_LIMIT, default_limit: DEFAULT_LIMIT } = B.analysis.limits);
+  ({ max_offset: MAX_OFFSET, snippet_chars: SNIPPET_CHARS, lead_chars: LEAD_CHARS } = B.analysis.limits);
+  B.manifest.fields.forEach((f, i) => {
+    FIELDS[f] = i;
+  });
+}
 
 // --- query syntax (query.rs `parse`) ---------------------------------------------------------
 const isQuote = (c) => '"“”＂„'.includes(c);
@@ -400,14 +405,15 @@ function snippet(body, hl) {
 }
 
 // --- the module contract ---------------------------------------------------------------------
-export async function search(query, { lang, city, theme, limit = 10, offset = 0 } = {}) {
+export async function search(query, { lang, city, theme, limit, offset = 0 } = {}) {
+  const B = await basics();
+  setFacts(B);
   query = String(query ?? "");
   if ([...query].length > MAX_QUERY_CHARS) throw new Error(`query is too long (at most ${MAX_QUERY_CHARS} characters)`);
-  limit = limit || 10;
+  limit = limit || DEFAULT_LIMIT;
   if (limit > MAX_LIMIT) throw new Error(`limit must be between 1 and ${MAX_LIMIT}`);
   if (offset > MAX_OFFSET) throw new Error(`offset must be at most ${MAX_OFFSET}`);
   if (lang && lang !== "ja" && lang !== "en") throw new Error(`lang must be \`ja\` or \`en\`, not \`${lang}\``);
-  const B = await basics();
   const D = B.docs;
   const items = parse(query);
   const builder = new Builder(B);

@@ -60,7 +60,11 @@ async function basics() {
           for (let i = 1; i < cs.length; i++) prefixes.add(cs.slice(0, i).join(""));
         }
         const rightIndex = new Map(analysis.right_ids.map((id, i) => [id, i]));
-        return { manifest, analysis, docs, prefixes, rightIndex };
+        analysis.classes.forEach((name, i) => {
+          CLASS[name] = i;
+        });
+        const T = textFacts(analysis.text);
+        return { manifest, analysis, docs, prefixes, rightIndex, T };
       },
     );
   }
@@ -70,19 +74,35 @@ async function basics() {
 // ---------------------------------------------------------------------------------------------
 // Text stage (kb_text::normalize_for_search): contextual rules, then the generated table.
 
-// Character classes of kb_text (is_katakana, is_japanese_char, is_space).
-const isKatakana = (c) => /[\u30A1-\u30FA\u30FC-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]/u.test(c);
-const isJapanese = (c) =>
-  /[\u3040-\u309F\u30A0-\u30FF\u31F0-\u31FF\uFF65-\uFF9F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{323AF}々〆ヶ\u3001-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF64\u2E80-\u2FDF…‥※]/u.test(c);
-const isSpace = (c) => c === " " || c === "\t" || c === "\u3000" || c === "\u00A0";
-const isDigit = (c) => c !== undefined && c >= "0" && c <= "9";
-const isNumberChar = (c) => isDigit(c) || c === "." || c === ",";
-const isTransparent = (c) => c === "・" || c === "･" || c === "·" || c === "‧";
-// kb_text's COMPOUND_PART_MAX: the longest katakana word still taken as part of a ・ compound.
-const COMPOUND_PART_MAX = 5;
+// A character test from code-point ranges `[[first, last], …]`, built once at load.
+function charTest(ranges) {
+  const hex = (cp) => `\\u{${cp.toString(16)}}`;
+  const re = new RegExp(`^[${ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join("")}]$`, "u");
+  return (c) => c !== undefined && re.test(c);
+}
+
+// kb_text's character classes and constants (is_katakana, is_japanese_char, is_space, the
+// number characters, the nakaguro, COMPOUND_PART_MAX) and the analyzer's transparent
+// characters, from analysis.json's `text`, which the indexer writes from kb_text's own tables.
+function textFacts(t) {
+  const nakaguro = new Set(t.nakaguro);
+  const transparent = new Set(t.transparent);
+  return {
+    isKatakana: charTest(t.katakana),
+    isJapanese: charTest(t.japanese),
+    isSpace: charTest(t.space),
+    isDigit: charTest(t.digit),
+    isNumberChar: charTest(t.number),
+    isNakaguro: (c) => nakaguro.has(c),
+    isTransparent: (c) => transparent.has(c),
+    nakaguroReplacement: t.nakaguro_replacement,
+    compoundPartMax: t.compound_part_max,
+  };
+}
 
 // kb_text::collapse_japanese_spaces.
-function collapseSpaces(cs) {
+function collapseSpaces(T, cs) {
+  const { isSpace, isJapanese, isDigit, isNumberChar } = T;
   const out = [];
   let i = 0;
   while (i < cs.length) {
@@ -116,7 +136,8 @@ function collapseSpaces(cs) {
 }
 
 // kb_text::remove_katakana_nakaguro.
-function removeNakaguro(cs) {
+function removeNakaguro(T, cs) {
+  const { isKatakana } = T;
   const runBefore = (i) => {
     let n = 0;
     while (i - n - 1 >= 0 && isKatakana(cs[i - n - 1])) n++;
@@ -128,14 +149,14 @@ function removeNakaguro(cs) {
     return n;
   };
   return cs.filter((c, i) => !(
-    (c === "・" || c === "･") && i > 0 && isKatakana(cs[i - 1]) && i + 1 < cs.length && isKatakana(cs[i + 1])
-    && (runBefore(i) <= COMPOUND_PART_MAX || runAfter(i) <= COMPOUND_PART_MAX)));
+    T.isNakaguro(c) && i > 0 && isKatakana(cs[i - 1]) && i + 1 < cs.length && isKatakana(cs[i + 1])
+    && (runBefore(i) <= T.compoundPartMax || runAfter(i) <= T.compoundPartMax)));
 }
 
 // kb_text::repair_chars, from the generated tables: per character, and look-alikes between
 // Latin letters.
 function repair(B, cs) {
-  cs = cs.map((c) => (c === "・" || c === "･" ? c : B.analysis.chars[c] ?? c));
+  cs = cs.map((c) => (B.T.isNakaguro(c) ? c : B.analysis.chars[c] ?? c));
   const latin = B.analysis.chars_between_latin;
   return cs.map((c, i) =>
     latin[c] !== undefined && (/[A-Za-z]/.test(cs[i - 1] || "") || /[A-Za-z]/.test(cs[i + 1] || "")) ? latin[c] : c,
@@ -146,19 +167,20 @@ function repair(B, cs) {
 export function normalize(B, text) {
   let cs = repair(B, [...text]);
   for (let round = 0; round < 16; round++) {
-    const next = repair(B, removeNakaguro(collapseSpaces(cs)));
+    const next = repair(B, removeNakaguro(B.T, collapseSpaces(B.T, cs)));
     const same = next.length === cs.length && next.every((c, i) => c === cs[i]);
     cs = next;
     if (same) break;
   }
-  return cs.map((c) => (c === "・" || c === "･" ? "、" : c)).join("");
+  return cs.map((c) => (B.T.isNakaguro(c) ? B.T.nakaguroReplacement : c)).join("");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Segmentation: lindera's Viterbi search over the lexicon (the corpus's morphemes with their
 // IPADIC context ids and costs) and IPADIC's connection costs between those ids.
 
-const CLASS = { noun: 0, prefix: 1, verb: 2, adjective: 3, adverb: 4, drop: 5, transparent: 6 };
+// Class name → code, from analysis.json's `classes` (filled at load).
+const CLASS = {};
 
 async function lexiconFor(B, chars) {
   const n = B.manifest.lexicon_shards;
@@ -199,10 +221,12 @@ function categoriesOf(B, c) {
   return [0];
 }
 
-// The class analyzer.rs gives a word the dictionary does not know.
-function unknownClass(surface) {
-  if ([...surface].every((c) => isTransparent(c) || /\s/u.test(c))) return CLASS.transparent;
-  return /[\p{L}\p{N}]/u.test(surface) ? CLASS.noun : CLASS.drop;
+// The class analyzer.rs gives a word the dictionary does not know (\p{Alphabetic}, \p{N} and
+// \p{White_Space} are Rust's char::is_alphanumeric and char::is_whitespace).
+function unknownClass(T, surface) {
+  const cs = [...surface];
+  if (cs.every(T.isTransparent) || cs.every((c) => /\p{White_Space}/u.test(c))) return CLASS.transparent;
+  return /[\p{Alphabetic}\p{N}]/u.test(surface) ? CLASS.noun : CLASS.drop;
 }
 
 // lindera segments sentence by sentence: a sentence ends after \n, \t, 。 or 、.
@@ -270,7 +294,7 @@ async function segmentSentence(B, norm) {
     if (!known[i].length && found) {
       // A dictionary word the lexicon does not hold (休 of 年休): a one-character word stands in,
       // so that the lattice stays connected.
-      for (const cat of cats[i]) for (const e of unk[cat][4]) add(i, { end: i + 1, surface: chars[i], left: e[0], right: e[1], cost: e[2], cls: unknownClass(chars[i]), base: "" });
+      for (const cat of cats[i]) for (const e of unk[cat][4]) add(i, { end: i + 1, surface: chars[i], left: e[0], right: e[1], cost: e[2], cls: unknownClass(B.T, chars[i]), base: "" });
     }
     if (unknownEnd !== null && unknownEnd > i) continue;
     cats[i].forEach((cat, ord) => {
@@ -281,7 +305,7 @@ async function segmentSentence(B, norm) {
       const len = group ? run : 1;
       const emit = (m) => {
         const surface = chars.slice(i, i + m).join("");
-        for (const e of entries) add(i, { end: i + m, surface, left: e[0], right: e[1], cost: e[2], cls: unknownClass(surface), base: "" });
+        for (const e of entries) add(i, { end: i + m, surface, left: e[0], right: e[1], cost: e[2], cls: unknownClass(B.T, surface), base: "" });
       };
       emit(len);
       for (let m = 1; m <= Math.min(length, run); m++) if (m !== len) emit(m);
@@ -305,9 +329,6 @@ async function segmentSentence(B, norm) {
 // ---------------------------------------------------------------------------------------------
 // Analysis (analyzer.rs `analyze`): synonyms, filtering, base forms, joined compounds.
 
-const MAX_JOINED_RUN = 12;
-const MAX_TERM_BYTES = 200;
-const MAX_VARIANT_MORPHEMES = 8;
 const bytes = (s) => utf8.encode(s).length;
 const baseOf = (m) => m.base || m.surface;
 const termOf = (m) => (m.cls === CLASS.verb || m.cls === CLASS.adjective ? baseOf(m) : m.surface);
@@ -338,7 +359,7 @@ function slots(B, morphs) {
   const out = [];
   let i = 0;
   while (i < morphs.length) {
-    const v = matchVariant(B, morphs, i, MAX_VARIANT_MORPHEMES);
+    const v = matchVariant(B, morphs, i, B.analysis.analyzer.max_variant_morphemes);
     if (v) {
       const [j, canonical] = v;
       const span = morphs.slice(i, j + 1);
@@ -372,6 +393,8 @@ export async function analyze(text) {
   if (!text) return [];
   const norm = normalize(B, text).replace(/[A-Z]/g, (c) => c.toLowerCase());
   const morphs = await segment(B, norm);
+  // analyzer.rs's MAX_JOINED_RUN and MAX_TERM_BYTES.
+  const { max_joined_run: MAX_JOINED_RUN, max_term_bytes: MAX_TERM_BYTES } = B.analysis.analyzer;
   const out = [];
   let pos = 0;
   let run = [];
@@ -404,11 +427,14 @@ export async function analyze(text) {
 }
 
 /** English analysis: [term, position, from, to] (tantivy's simple tokenizer, then the corpus's
- * word → term table; a word the corpus never uses keeps its lower-cased form). */
+ * word → term table; a word the corpus never uses is dropped if it is a stop word and keeps
+ * its lower-cased form otherwise: it is not stemmed). The token limit and the stop words come
+ * from analysis.json's `english`. */
 export async function analyzeEnglish(text) {
   const B = await basics();
   const words = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) words.push([m[0], m.index, m.index + m[0].length]);
+  const { token_byte_limit: limit, stop_words: stop } = B.analysis.english;
+  for (const m of text.matchAll(/[\p{Alphabetic}\p{N}]+/gu)) words.push([m[0], m.index, m.index + m[0].length]);
   const n = B.manifest.english_shards;
   const lists = await Promise.all(
     [...new Set(words.map((w) => shard(w[0].toLowerCase(), n)))].map((k) => loadOr(`english/${k}.json`, {})),
@@ -416,9 +442,9 @@ export async function analyzeEnglish(text) {
   const table = Object.assign({}, ...lists);
   const out = [];
   words.forEach(([w, from, to], pos) => {
-    if (bytes(w) >= 40) return;
+    if (bytes(w) >= limit) return;
     const lower = w.toLowerCase();
-    const term = lower in table ? table[lower] : lower;
+    const term = lower in table ? table[lower] : stop.includes(lower) ? "" : lower;
     if (term) out.push([term, pos, from, to]);
   });
   return out;

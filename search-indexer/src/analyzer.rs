@@ -30,11 +30,11 @@ pub const JA_TOKENIZER: &str = "kb_ja";
 pub const EN_TOKENIZER: &str = "kb_en";
 
 /// Longest compound run emitted joined, in morphemes.
-const MAX_JOINED_RUN: usize = 12;
+pub(crate) const MAX_JOINED_RUN: usize = 12;
 /// Longest term emitted, in bytes (tantivy rejects very long terms).
-const MAX_TERM_BYTES: usize = 200;
+pub(crate) const MAX_TERM_BYTES: usize = 200;
 /// How many morphemes a synonym variant may span.
-const MAX_VARIANT_MORPHEMES: usize = 8;
+pub(crate) const MAX_VARIANT_MORPHEMES: usize = 8;
 
 /// What an analyzed token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -662,19 +662,27 @@ pub fn japanese_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(JapaneseTokenizer)
 }
 
+/// English tokens of this many bytes or more are dropped (before lower-casing).
+pub(crate) const ENGLISH_TOKEN_BYTE_LIMIT: usize = 40;
+
+/// The English stop words: Lucene's list, as tantivy's `StopWordFilter::new(Language::English)`
+/// has it. Kept here so that the static search bundle can export the list the analyzer uses.
+pub(crate) const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
 /// The English analyzer: simple tokenizer, long-token removal, lower-casing, English stop
 /// words, Snowball stemming.
 pub fn english_analyzer() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser);
-    match StopWordFilter::new(Language::English) {
-        Some(stop) => builder
-            .filter(stop)
-            .filter(Stemmer::new(Language::English))
-            .build(),
-        None => builder.filter(Stemmer::new(Language::English)).build(),
-    }
+    let stop = StopWordFilter::remove(ENGLISH_STOP_WORDS.iter().map(|w| w.to_string()));
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(ENGLISH_TOKEN_BYTE_LIMIT))
+        .filter(LowerCaser)
+        .filter(stop)
+        .filter(Stemmer::new(Language::English))
+        .build()
 }
 
 /// English analysis of `text`: `(term, position, from, to)`.

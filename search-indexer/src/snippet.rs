@@ -7,7 +7,7 @@ use crate::analyzer::{analyze, analyze_english};
 /// Snippet length, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 140;
 /// Context kept before the first hit of the window, in characters.
-const LEAD_CHARS: usize = 30;
+pub(crate) const LEAD_CHARS: usize = 30;
 /// Only this much of a body is analyzed for hits, in bytes.
 const MAX_ANALYZED_BYTES: usize = 200_000;
 

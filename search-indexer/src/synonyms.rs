@@ -59,8 +59,11 @@ pub fn variant_key(text: &str) -> String {
 }
 
 /// Characters the synonym matcher looks through (nakaguro and its look-alikes).
+pub(crate) const TRANSPARENT_CHARS: [char; 4] = ['・', '･', '·', '‧'];
+
+/// Whether `c` is one of [`TRANSPARENT_CHARS`].
 pub fn is_transparent_char(c: char) -> bool {
-    matches!(c, '・' | '･' | '·' | '‧')
+    TRANSPARENT_CHARS.contains(&c)
 }
 
 /// Variant key → canonical term (itself already a key).

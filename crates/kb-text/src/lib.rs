@@ -9,8 +9,15 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+mod classes;
 mod radicals;
 
+pub use classes::{
+    in_ranges, is_japanese_char, is_kana, is_kanji, is_katakana, merged_ranges, Ranges,
+    COMPOUND_PART_MAX, DIGIT, JAPANESE, JAPANESE_SYMBOLS, KANA, KANJI, KATAKANA, NAKAGURO,
+    NAKAGURO_REPLACEMENT, NUMBER, SPACE,
+};
+use classes::{is_digit, is_number_char, is_space};
 pub use radicals::radical_to_ideograph;
 
 /// Repairs characters without changing meaning: NFKC, Kangxi radicals and CJK-radical-supplement
@@ -233,56 +240,6 @@ fn fix_times_sign(text: &str) -> String {
     out
 }
 
-/// True for kana, kanji (all CJK ideograph blocks), the iteration marks and Japanese punctuation
-/// (CJK symbols and punctuation except the ideographic space, full-width punctuation, half-width
-/// katakana). Not for digits or Latin letters, full-width or not.
-pub fn is_japanese_char(c: char) -> bool {
-    is_kana(c)
-        || is_kanji(c)
-        || matches!(c,
-            '\u{3001}'..='\u{303F}'  // 、。〃々〆〇〈〉《》「」『』【】〒〓〔〕〖〗〘〙〜〝〞〟
-            | '\u{FF01}'..='\u{FF0F}' // ！＂＃＄％＆＇（）＊＋，－．／
-            | '\u{FF1A}'..='\u{FF20}' // ：；＜＝＞？＠
-            | '\u{FF3B}'..='\u{FF40}'
-            | '\u{FF5B}'..='\u{FF64}' // ｛｜｝～｟｠｡｢｣､
-            | '\u{2E80}'..='\u{2FDF}' // radicals (look-alikes before repair)
-            | '…' | '‥' | '※')
-}
-
-/// Hiragana, katakana (with ー and ・), katakana extensions and half-width katakana.
-pub fn is_kana(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{309F}'
-        | '\u{30A0}'..='\u{30FF}'
-        | '\u{31F0}'..='\u{31FF}'
-        | '\u{FF65}'..='\u{FF9F}')
-}
-
-/// Katakana letters and the prolonged sound mark ー (not the nakaguro ・).
-pub fn is_katakana(c: char) -> bool {
-    matches!(c,
-        '\u{30A1}'..='\u{30FA}'
-        | '\u{30FC}'..='\u{30FF}'
-        | '\u{31F0}'..='\u{31FF}'
-        | '\u{FF66}'..='\u{FF9F}')
-}
-
-/// CJK unified ideographs (all extensions) and compatibility ideographs.
-pub fn is_kanji(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{323AF}')
-        || c == '々'
-        || c == '〆'
-        || c == 'ヶ'
-}
-
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{3000}' | '\u{00A0}')
-}
-
 /// Removes spaces (ASCII, ideographic, tabs) that stand between two Japanese characters,
 /// as letter-spaced PDF table cells produce (`大 崎 市` → `大崎市`).
 ///
@@ -337,7 +294,7 @@ fn should_drop_gap(
         return true;
     }
     // Japanese, gap, number, [gap], Japanese  → drop the gap.
-    if is_japanese_char(b) && a.is_ascii_digit() {
+    if is_japanese_char(b) && is_digit(a) {
         let mut k = j;
         while k < chars.len() && is_number_char(chars[k]) {
             k += 1;
@@ -348,7 +305,7 @@ fn should_drop_gap(
         return chars.get(k).is_some_and(|&c| is_japanese_char(c));
     }
     // Japanese, [gap], number, gap, Japanese → drop the gap.
-    if b.is_ascii_digit() && is_japanese_char(a) {
+    if is_digit(b) && is_japanese_char(a) {
         let mut k = i; // chars[k-1] is the last digit
         while k > 0 && is_number_char(chars[k - 1]) {
             k -= 1;
@@ -361,14 +318,10 @@ fn should_drop_gap(
     false
 }
 
-fn is_number_char(c: char) -> bool {
-    c.is_ascii_digit() || c == '.' || c == ','
-}
-
 /// Removes the nakaguro `・` (and its half-width form `･`) between two katakana:
 /// ワーク・ライフ・バランス → ワークライフバランス. `高崎・前橋` keeps it.
 pub fn remove_katakana_nakaguro(text: &str) -> String {
-    if !text.contains(['・', '･']) {
+    if !text.contains(NAKAGURO) {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -388,7 +341,7 @@ pub fn remove_katakana_nakaguro(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, '・' | '･')
+        if NAKAGURO.contains(&c)
             && i > 0
             && is_katakana(chars[i - 1])
             && chars.get(i + 1).is_some_and(|&n| is_katakana(n))
@@ -403,9 +356,6 @@ pub fn remove_katakana_nakaguro(text: &str) -> String {
     }
     out
 }
-
-/// The longest katakana word still taken as part of a ・-joined compound.
-const COMPOUND_PART_MAX: usize = 5;
 
 /// The search analyzer's text stage: `repair_chars`, then `collapse_japanese_spaces`, then
 /// nakaguro removed inside katakana compounds (ワーク・ライフ・バランス → ワークライフバランス).
@@ -423,7 +373,7 @@ pub fn normalize_for_search(text: &str) -> String {
     }
     // IPADIC counts ・ as katakana, so a kept separator would glue a list of words into one
     // token: make it a comma, which is as long in UTF-8 and keeps offsets aligned.
-    s.replace(['・', '･'], "、")
+    s.replace(NAKAGURO, NAKAGURO_REPLACEMENT.encode_utf8(&mut [0; 4]))
 }
 
 /// Strips HTML remnants of the extraction: tags such as `<br>`, `<ul style="…">`, `</li>`,

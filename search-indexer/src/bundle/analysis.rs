@@ -5,7 +5,13 @@
 //!   [`kb_text::normalize_for_search`] changes on its own, with its replacement), the synonym
 //!   table (variant key → canonical term), the glossary as the query builder uses it (English
 //!   token sequence → Japanese terms; Japanese key → English token sequences), and the light
-//!   verbs and adjectives the filter drops;
+//!   verbs and adjectives the filter drops; and the facts engine.js's algorithms need
+//!   ([`facts`]): kb-text's character classes as code-point ranges (katakana, Japanese, spaces,
+//!   digits, number characters) and constants (the nakaguro and its replacement,
+//!   `COMPOUND_PART_MAX`), the synonym matcher's transparent characters, the analyzer's limits
+//!   (`MAX_JOINED_RUN`, `MAX_TERM_BYTES`, `MAX_VARIANT_MORPHEMES`) and the English analyzer's
+//!   stop words and token limit, each defined once in Rust and used there by the analyzer itself
+//!   (a unit test checks the exported ranges against kb-text's predicates for every character);
 //! * `lexicon/<n>.json`: every morpheme lindera produced for the corpus (on the normalised text,
 //!   as the analyzer sees it): surface → entries `[left id, right id, word cost, class, base]`
 //!   (`base` empty when it is the surface; `left id` −1 for lindera's unknown words), sharded
@@ -22,6 +28,12 @@
 //! search over a lattice built from the lexicon. For a corpus sentence, every morpheme of the
 //! path the full dictionary chose is in the lexicon, so that path is in the smaller lattice;
 //! it was the cheapest of a superset, so it is the cheapest here too.
+//!
+//! So every table and constant the browser's analyzer uses comes from here; engine.js keeps only
+//! the algorithms (ported from kb-text, `analyzer.rs`, `query.rs` and lindera's Viterbi search),
+//! and the conformance test (`node --test tests/search_engine/`) guards them: 100 % agreement
+//! with the Rust analyzer on the corpus's sentences, every difference on the evaluation queries
+//! listed.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +48,8 @@ use crate::analyzer::{analyze_english, class_of, japanese_runs, Class};
 use crate::dict;
 use crate::query::glossary_index;
 use crate::synonyms::synonyms;
+
+mod facts;
 
 /// Raw size a lexicon shard aims at (a query fetches one per distinct character).
 const LEXICON_SHARD_BYTES: usize = 4_000;
@@ -347,5 +361,9 @@ fn analysis_json(right_ids: &[u32]) -> Result<Vec<u8>> {
         "connection_shards": CONNECTION_SHARDS,
         "classes": ["noun", "prefix", "verb", "adjective", "adverb", "drop", "transparent"],
         "unknown": unknown_words()?,
+        "text": facts::text(),
+        "analyzer": facts::analyzer(),
+        "english": facts::english(),
+        "limits": facts::limits(),
     }))
 }

@@ -437,3 +437,40 @@ fn compare_sections_collapse_and_open_periods_are_drawn_open() {
         );
     }
 }
+
+/// The newest `<time datetime>` of the last-updated line of a page, if it has one.
+fn last_updated(html: &str) -> Option<String> {
+    let at = html.find("class=\"last-updated\"")?;
+    let rest = &html[at..];
+    let start = rest.find("datetime=\"")? + "datetime=\"".len();
+    Some(rest[start..start + 10].to_string())
+}
+
+#[test]
+fn theme_pages_say_when_they_last_changed() {
+    // The repository is a git checkout (a fresh clone included): every measure has a date.
+    let date_of = |rel: &str| last_updated(&read(rel)).unwrap_or_else(|| panic!("{rel}"));
+    let is_date = |d: &str| {
+        d.len() == 10
+            && d.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    for prefix in ["", "en/"] {
+        let list = date_of(&format!("{prefix}themes/index.html"));
+        assert!(is_date(&list), "{prefix}themes/: {list}");
+        for slug in themes() {
+            let d = date_of(&format!("{prefix}themes/{slug}/index.html"));
+            assert!(is_date(&d), "{prefix}themes/{slug}/: {d}");
+            // The list shows every theme: it changed no earlier than any theme page.
+            assert!(
+                d <= list,
+                "{prefix}themes/{slug}/ {d} is newer than the list's {list}"
+            );
+        }
+    }
+}

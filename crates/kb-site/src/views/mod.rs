@@ -219,18 +219,23 @@ impl<'a> Views<'a> {
             | PageKind::NotFound
             | PageKind::Source => {}
         }
-        // The front matter's `updated` (an editor's statement) before the file's history.
-        let updated = entry
-            .front
-            .updated
-            .as_deref()
-            .and_then(crate::history::normalize_date)
-            .or_else(|| self.history.date(&entry.file));
+        let updated = self.entry_date(entry);
         page["updated"] = json!(updated);
         ctx["last_updated"] = json!(updated);
         let key = if entry.is_section { "section" } else { "page" };
         ctx[key] = page;
         ctx
+    }
+
+    /// When an entry last changed: the front matter's `updated` (an editor's statement) before
+    /// the file's history.
+    pub(crate) fn entry_date<'e>(&'e self, entry: &'e Entry) -> Option<&'e str> {
+        entry
+            .front
+            .updated
+            .as_deref()
+            .and_then(crate::history::normalize_date)
+            .or_else(|| self.history.date(&entry.file))
     }
 
     /// The last commit date of a file below the site root (`sources/osaki.txt`), if known.

@@ -77,6 +77,7 @@ pub(super) fn list_context(views: &Views<'_>, lang: &str) -> Context {
             .collect(),
     );
     ctx["taxonomy"] = json!({ "name": "themes" });
+    ctx["last_updated"] = json!(themes_date(views, None, lang));
     ctx
 }
 
@@ -108,7 +109,26 @@ pub(super) fn theme_context(views: &Views<'_>, slug: &str, lang: &str) -> Contex
     ctx["badges"] = badge_defaults(site, lang);
     ctx["columns"] = Value::Array(columns);
     ctx["taxonomy"] = json!({ "name": "themes" });
+    ctx["last_updated"] = json!(themes_date(views, Some(slug), lang));
     ctx
+}
+
+/// When a theme page (`slug`) or the theme list (`None`) last changed: the newest change of
+/// the measures it shows in `lang` and of config.toml (the themes' names). Dates are ISO
+/// `YYYY-MM-DD`, so the greatest string is the newest.
+fn themes_date<'v>(views: &'v Views<'_>, slug: Option<&str>, lang: &'v str) -> Option<&'v str> {
+    let site = views.site;
+    site.in_lang(lang)
+        .filter(|e| matches!(e.kind, crate::content::Kind::Measure(_)))
+        .filter(|e| {
+            e.front
+                .taxonomies
+                .get("themes")
+                .is_some_and(|t| slug.is_none_or(|slug| t.iter().any(|t| t == slug)))
+        })
+        .filter_map(|e| views.entry_date(e))
+        .chain(views.file_date(std::path::Path::new("config.toml")))
+        .max()
 }
 
 /// For each theme: how many measures each city has on it (primary or secondary).

@@ -27,7 +27,7 @@ fn real_site_bundle_is_complete_and_small() {
     build_repo_into(&public);
     let dir = public.join("search");
     let manifest = read_json(&dir.join("manifest.json"));
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     assert!(
         dir.join("engine.js").is_file(),
         "engine.js is written beside the bundle"
@@ -49,8 +49,9 @@ fn real_site_bundle_is_complete_and_small() {
     assert_eq!(all["total"].as_u64().unwrap() as usize, n);
     assert!(n > 500, "{n} documents");
 
-    let docs = read_json(&dir.join("docs.json"));
-    assert_eq!(docs["docs"].as_array().unwrap().len(), n);
+    let docs_bin = std::fs::read(dir.join("docs.bin")).unwrap();
+    let docs = search_indexer::bundle::docs::read(&docs_bin).unwrap();
+    assert_eq!(docs.len(), n);
     let chunk = manifest["meta_chunk"].as_u64().unwrap() as usize;
     let mut meta = Vec::new();
     for k in 0..n.div_ceil(chunk) {
@@ -87,6 +88,32 @@ fn real_site_bundle_is_complete_and_small() {
             twins += 1;
         }
     }
+    // docs.bin (the columns engine.js filters, facets and scores with) says what meta/ says.
+    for (d, (row, m)) in docs.iter().zip(&meta).enumerate() {
+        let url = m["url"].as_str().unwrap();
+        assert_eq!(row.city.as_deref(), m["city"].as_str(), "{url}");
+        assert_eq!(row.lang, m["lang"].as_str().unwrap(), "{url}");
+        assert_eq!(row.kind, m["kind"].as_str().unwrap(), "{url}");
+        let themes: Vec<&str> = m["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let mut row_themes = row.themes.clone();
+        row_themes.sort();
+        let mut themes: Vec<String> = themes.iter().map(|t| t.to_string()).collect();
+        themes.sort();
+        themes.dedup();
+        assert_eq!(row_themes, themes, "{url}");
+        let twin = row.twin.map(|t| meta[t]["url"].clone());
+        assert_eq!(twin.unwrap_or(Value::Null), m["twin"], "{url}");
+        if let Some(t) = row.twin {
+            assert_eq!(docs[t].twin, Some(d), "{url}: twins name each other");
+        }
+        let (ja, en) = (row.norms[0] + row.norms[1], row.norms[2] + row.norms[3]);
+        assert!(ja + en > 0, "{url}: field lengths");
+    }
     assert!(twins * 10 >= n * 9, "{twins} of {n} pages name their twin");
     let text_chunk = manifest["text_chunk"].as_u64().unwrap() as usize;
     assert!(dir
@@ -110,7 +137,7 @@ fn real_site_bundle_is_complete_and_small() {
         ));
         assert!(max < 200_000, "{family}: a {max}-byte shard");
     }
-    let cold: usize = ["manifest.json", "docs.json", "analysis.json", "engine.js"]
+    let cold: usize = ["manifest.json", "docs.bin", "analysis.json", "engine.js"]
         .iter()
         .map(|f| size(&dir.join(f)))
         .sum();

@@ -3,6 +3,7 @@
 // response of search.rs, over the bundle's postings. See engine.js.
 
 import { analyze, analyzeEnglish, _basics as basics, _load as load, loadOr, _prefix as PREFIX, fnv1a } from "./engine.js";
+import { docCount, docCity, docLang, docThemes, docHasTheme, docNorm } from "./engine.js";
 
 const f32 = Math.fround;
 // search.rs's request limits, snippet.rs's window (analysis.json's `limits`) and the field
@@ -257,7 +258,7 @@ function bm25(B, field, idfSum, boostV, tf, doc) {
   const k1 = B.manifest.bm25.k1;
   const b = B.manifest.bm25.b;
   const avg = f32(B.manifest.total_tokens[field] / B.manifest.documents);
-  const dl = B.docs.docs[doc][4][field];
+  const dl = docNorm(B, doc, field);
   const norm = f32(k1 * f32(1 - b + f32(b * f32(dl / avg))));
   const weight = f32(f32(boostV * idfSum) * (1 + k1));
   return f32(weight * f32(tf / f32(tf + norm)));
@@ -414,33 +415,29 @@ export async function search(query, { lang, city, theme, limit, offset = 0 } = {
   if (limit > MAX_LIMIT) throw new Error(`limit must be between 1 and ${MAX_LIMIT}`);
   if (offset > MAX_OFFSET) throw new Error(`offset must be at most ${MAX_OFFSET}`);
   if (lang && lang !== "ja" && lang !== "en") throw new Error(`lang must be \`ja\` or \`en\`, not \`${lang}\``);
-  const D = B.docs;
   const items = parse(query);
   const builder = new Builder(B);
   const { required, excluded } = await builder.build(items);
   const empty = { query, total: 0, results: [], facets: { city: {}, theme: {} } };
   if (items.some((i) => !i.negated) && !required.length) return empty;
-  const all = D.docs.map((_, i) => i);
+  const all = Array.from({ length: docCount(B) }, (_, i) => i);
   const must = [...required];
   if (!required.length) must.push({ t: "const", docs: all, score: 1 });
-  const cityIdx = city ? D.cities.indexOf(city) : -1;
-  const themeIdx = theme ? D.themes.indexOf(theme) : -1;
-  if (city) must.push({ t: "const", score: 0, docs: all.filter((d) => D.docs[d][0] === cityIdx && cityIdx >= 0) });
-  if (theme) must.push({ t: "const", score: 0, docs: all.filter((d) => themeIdx >= 0 && D.docs[d][3].includes(themeIdx)) });
+  if (city) must.push({ t: "const", score: 0, docs: all.filter((d) => docCity(B, d) === city) });
+  if (theme) must.push({ t: "const", score: 0, docs: all.filter((d) => docHasTheme(B, d, theme)) });
   const root = bool(must, [], excluded);
   const get = await postingsFor(B, collectTerms(root, new Set()));
   // As the server ranks (search-indexer/src/rank.rs): with `lang`, every match in the reader's
   // language first, by relevance, then the others; each score stays its plain relevance.
-  const l = lang ? D.langs.indexOf(lang) : -1;
-  const first = (d) => (l >= 0 && D.docs[d][1] === l ? 1 : 0);
+  const first = (d) => (lang && docLang(B, d) === lang ? 1 : 0);
   const scored = [...evaluate(B, get, root)].sort(
     (a, b) => first(b[0]) - first(a[0]) || b[1] - a[1] || a[0] - b[0],
   );
   const facets = { city: {}, theme: {} };
   for (const [doc] of scored) {
-    const row = D.docs[doc];
-    if (row[0] !== null) facets.city[D.cities[row[0]]] = (facets.city[D.cities[row[0]]] || 0) + 1;
-    for (const t of new Set(row[3])) facets.theme[D.themes[t]] = (facets.theme[D.themes[t]] || 0) + 1;
+    const c = docCity(B, doc);
+    if (c !== null) facets.city[c] = (facets.city[c] || 0) + 1;
+    for (const t of docThemes(B, doc)) facets.theme[t] = (facets.theme[t] || 0) + 1;
   }
   const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   const page = scored.slice(offset, offset + limit);

@@ -25,11 +25,11 @@ export function loadOr(path, fallback) {
     return fallback;
   });
 }
-function load(path) {
+function load(path, binary = false) {
   if (!cache.has(path)) {
     const p = fetch(new URL(path, DIR)).then((r) => {
       if (!r.ok) throw new Error(`search bundle: ${path}: HTTP ${r.status}`);
-      return r.json();
+      return binary ? r.arrayBuffer().then(gunzip) : r.json();
     });
     p.catch(() => cache.delete(path));
     cache.set(path, p);
@@ -48,10 +48,61 @@ export function fnv1a(text) {
 }
 const shard = (text, n) => fnv1a(text) % Math.max(1, n);
 
+// Binary bundle files are written gzip-compressed (whatever the server compresses); a host or
+// proxy that already decoded them is recognised by the missing gzip magic.
+async function gunzip(buf) {
+  const u = new Uint8Array(buf);
+  if (u[0] !== 0x1f || u[1] !== 0x8b) return buf;
+  return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document columns (docs.bin, written by search-indexer/src/bundle/docs.rs): a JSON header
+// (tables, tantivy's fieldnorm table, column offsets), then byte columns. Everything else reads
+// them through the doc* functions below.
+
+function docTable(buf) {
+  const dv = new DataView(buf);
+  const h = dv.getUint32(0, true);
+  const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, h)));
+  const n = head.documents;
+  // A column as a typed array (u16/i32 copied through the DataView: the file is little-endian).
+  const column = (name, len = n) => {
+    const { type, offset } = head.columns[name];
+    if (type === "u8") return new Uint8Array(buf, offset, len);
+    const out = type === "u16" ? new Uint16Array(len) : new Int32Array(len);
+    for (let d = 0; d < len; d++) out[d] = type === "u16" ? dv.getUint16(offset + 2 * d, true) : dv.getInt32(offset + 4 * d, true);
+    return out;
+  };
+  return {
+    ...head,
+    n,
+    city: column("city"),
+    lang: column("lang"),
+    kind: column("kind"),
+    themeSet: column("themes"),
+    sets: head.theme_sets.map((s) => s.map((t) => head.themes[t])),
+    norms: column("norms", 4 * n),
+    twin: column("twin"),
+  };
+}
+const NO_CITY = 0xffff;
+export const docCount = (B) => B.docs.n;
+export const docCity = (B, d) => (B.docs.city[d] === NO_CITY ? null : B.docs.cities[B.docs.city[d]]);
+export const docLang = (B, d) => B.docs.langs[B.docs.lang[d]];
+export const docKind = (B, d) => B.docs.kinds[B.docs.kind[d]];
+// The twin's document number (the page's translation), or -1.
+export const docTwin = (B, d) => (B.docs.twin[d] ? d + B.docs.twin[d] : -1);
+// The document's themes (a shared array: do not modify).
+export const docThemes = (B, d) => B.docs.sets[B.docs.themeSet[d]];
+export const docHasTheme = (B, d, theme) => docThemes(B, d).includes(theme);
+// The field's length as tantivy's BM25 sees it (its one-byte fieldnorm code, decoded).
+export const docNorm = (B, d, field) => B.docs.norm_table[B.docs.norms[4 * d + field]];
+
 let base = null;
 async function basics() {
   if (!base) {
-    base = Promise.all([load("manifest.json"), load("analysis.json"), load("docs.json")]).then(
+    base = Promise.all([load("manifest.json"), load("analysis.json"), load("docs.bin", true).then(docTable)]).then(
       ([manifest, analysis, docs]) => {
         const keys = Object.keys(analysis.synonyms);
         const prefixes = new Set();

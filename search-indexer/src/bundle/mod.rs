@@ -4,13 +4,15 @@
 //! `search-indexer/BUNDLE.md`; in short, under `<output>/search/`:
 //!
 //! * `manifest.json`: format version, counts, shard counts, BM25 statistics and boosts;
-//! * `docs.json`: per document, what filtering, facets and scoring need (compact);
+//! * `docs.bin`: per document, what filtering, facets and scoring need, as gzip-compressed
+//!   byte columns ([`docs`]);
 //! * `meta/<n>.json`: per document, what a result shows (url, title, twin, …), in chunks;
 //! * `postings/<n>.json`: term → postings of the four analyzed fields, sharded by term hash;
 //! * `text/<n>.json`: stored bodies for snippets, in chunks of documents;
 //! * `analysis.json` and `lexicon/<n>.json`: the query-side analysis data ([`analysis`]).
 
 mod analysis;
+pub mod docs;
 mod postings;
 pub mod record;
 
@@ -36,7 +38,7 @@ pub const ENGINE_FILES: [(&str, &str); 2] = [
 ];
 
 /// Bundle format version (bump when a file's format changes).
-pub const BUNDLE_VERSION: u32 = 1;
+pub const BUNDLE_VERSION: u32 = 2;
 /// Documents per `meta/` chunk.
 pub const META_CHUNK: usize = 16;
 /// Documents per `text/` chunk.
@@ -98,7 +100,7 @@ pub fn write_bundle(
     let searcher = reader.searcher();
     // Global document numbers: segments in searcher order, alive documents only.
     let mut docs: Vec<DocInfo> = Vec::new();
-    let mut norms: Vec<[u32; 4]> = Vec::new();
+    let mut norms: Vec<[u8; 4]> = Vec::new();
     let mut bases: Vec<Vec<Option<u32>>> = Vec::new();
     let analyzed = analyzed_fields(&fields);
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
@@ -113,9 +115,9 @@ pub fn write_bundle(
                 .doc(DocAddress::new(ord as u32, doc))
                 .context("reading a stored document")?;
             docs.push(doc_info(&stored, &fields));
-            let mut n = [0u32; 4];
+            let mut n = [0u8; 4];
             for (k, r) in field_norms.iter().enumerate() {
-                n[k] = r.fieldnorm(doc);
+                n[k] = r.fieldnorm_id(doc);
             }
             norms.push(n);
         }
@@ -238,42 +240,16 @@ fn doc_info(d: &TantivyDocument, f: &Fields) -> DocInfo {
     }
 }
 
-/// Index of `value` in `table`, adding it when new.
-fn intern(table: &mut Vec<String>, value: &str) -> usize {
-    match table.iter().position(|v| v == value) {
-        Some(i) => i,
-        None => {
-            table.push(value.to_string());
-            table.len() - 1
-        }
-    }
-}
-
-/// `docs.json` (compact: city, lang, kind and themes as indexes into tables; the four field
-/// lengths as tantivy's BM25 sees them), `meta/` and `text/` chunks.
+/// `docs.bin` (see [`docs`]: city, lang, kind, themes, fieldnorm codes and twin as byte
+/// columns), `meta/` and `text/` chunks.
 fn doc_files(
     docs: &[DocInfo],
-    norms: &[[u32; 4]],
+    norms: &[[u8; 4]],
     twins: &HashMap<String, String>,
 ) -> Result<Vec<BundleFile>> {
-    let (mut cities, mut langs, mut kinds, mut themes) = (vec![], vec![], vec![], vec![]);
-    let mut rows: Vec<Value> = Vec::with_capacity(docs.len());
-    for (d, n) in docs.iter().zip(norms) {
-        let city = d.city.as_deref().map(|c| intern(&mut cities, c));
-        let t: Vec<usize> = d.themes.iter().map(|t| intern(&mut themes, t)).collect();
-        rows.push(json!([
-            city,
-            intern(&mut langs, &d.lang),
-            intern(&mut kinds, &d.kind),
-            t,
-            n
-        ]));
-    }
-    let table =
-        json!({"cities": cities, "langs": langs, "kinds": kinds, "themes": themes, "docs": rows});
     let mut files = vec![BundleFile {
-        path: "docs.json".into(),
-        contents: json_bytes(&table)?,
+        path: "docs.bin".into(),
+        contents: docs::gzip(&docs::table(docs, norms, twins)?)?,
     }];
     for (k, chunk) in docs.chunks(META_CHUNK).enumerate() {
         let rows: Vec<Value> = chunk

@@ -124,8 +124,8 @@ fn bundle_describes_every_document_and_term() {
         fields.contains(&1),
         "body_ja holds 人材 (from 人財): {fields:?}"
     );
-    let docs = json(&files, "docs.json");
-    assert_eq!(docs["docs"].as_array().unwrap().len(), 3);
+    let docs = docs::read(&files["docs.bin"]).expect("docs.bin");
+    assert_eq!(docs.len(), 3);
     let train = shard_of("train", shards);
     let en_terms = json(&files, &format!("postings/{train}.json"));
     assert!(
@@ -215,4 +215,101 @@ fn lexicon_recorded_while_indexing_covers_the_segmented_one() {
             );
         }
     }
+}
+
+#[test]
+fn docs_bin_columns_describe_every_document_as_the_index_does() {
+    let (files, _) = bundle();
+    let gz = &files["docs.bin"];
+    // Written gzip-compressed (transfer does not depend on the server compressing binaries).
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip magic");
+    let rows = docs::read(gz).expect("docs.bin reads back");
+    let meta = json(&files, "meta/0.json");
+    let meta = meta.as_array().unwrap();
+    assert_eq!(rows.len(), meta.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_index(&corpus(), dir.path()).expect("index");
+    let (index, fields) = crate::index::open_index(dir.path()).expect("open");
+    let searcher = index.reader().expect("reader").searcher();
+    for (row, m) in rows.iter().zip(meta) {
+        assert_eq!(row.city.as_deref(), m["city"].as_str(), "{m}");
+        assert_eq!(row.lang, m["lang"].as_str().unwrap());
+        assert_eq!(row.kind, m["kind"].as_str().unwrap());
+        let themes: Vec<&str> = m["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(row.themes, themes);
+        let twin = row.twin.map(|t| meta[t]["url"].clone());
+        assert_eq!(twin.unwrap_or(Value::Null), m["twin"], "{m}");
+        // The field lengths BM25 uses: tantivy's decoded fieldnorms.
+        let url = m["url"].as_str().unwrap();
+        let (ord, doc) = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(ord, seg)| (0..seg.max_doc()).map(move |k| (ord, k)))
+            .find(|&(ord, k)| {
+                let at = DocAddress::new(ord as u32, k);
+                let stored: TantivyDocument = searcher.doc(at).expect("doc");
+                stored.get_first(fields.url).and_then(|v| v.as_str()) == Some(url)
+            })
+            .expect("document in the index");
+        let seg = &searcher.segment_readers()[ord];
+        for (f, &field) in analyzed_fields(&fields).iter().enumerate() {
+            let norms = seg.get_fieldnorms_reader(field).expect("fieldnorms");
+            assert_eq!(row.norms[f], norms.fieldnorm(doc), "{url} field {f}");
+        }
+        assert!(row.norms[1] > 0 || row.norms[3] > 0, "{url}: a body");
+    }
+    // The table engine.js decodes codes with is tantivy's.
+    let raw = {
+        use std::io::Read;
+        let mut b = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut b)
+            .expect("gunzip");
+        b
+    };
+    let h = u32::from_le_bytes(raw[..4].try_into().unwrap()) as usize;
+    let head: Value = serde_json::from_slice(&raw[4..4 + h]).expect("header");
+    let table: Vec<u64> = head["norm_table"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(table.len(), 256);
+    for (id, &v) in table.iter().enumerate() {
+        assert_eq!(
+            v,
+            u64::from(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(
+                id as u8
+            ))
+        );
+    }
+    // Columns: 4-aligned, in order, inside the file, not overlapping.
+    let mut spans: Vec<(u64, &str)> = head["columns"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, c)| (c["offset"].as_u64().unwrap(), k.as_str()))
+        .collect();
+    spans.sort();
+    assert_eq!(spans.len(), 6, "{spans:?}");
+    assert!(spans[0].0 as usize >= 4 + h);
+    for (off, name) in &spans {
+        assert_eq!(off % 4, 0, "{name} is 4-aligned");
+        assert!((*off as usize) < raw.len(), "{name} is inside the file");
+    }
+}
+
+#[test]
+fn docs_bin_rejects_damage() {
+    let (files, _) = bundle();
+    let gz = &files["docs.bin"];
+    assert!(docs::read(&gz[..gz.len() / 2]).is_err(), "a truncated file");
+    assert!(docs::read(b"{}").is_err(), "not gzip");
 }

@@ -174,6 +174,9 @@ pub fn write_bundle(
             "glossary": crate::query::GLOSSARY_BOOST,
             "reverse": crate::query::REVERSE_BOOST,
             "tie_breaker": crate::query::ALTERNATIVES_TIE_BREAKER,
+            "part": crate::query::PART_BOOST,
+            "hub": crate::query::HUB_BOOST,
+            "hub_kinds": crate::query::HUB_KINDS,
         },
         "hash": "fnv1a32",
         "postings_shards": shards,
@@ -269,8 +272,8 @@ fn doc_files(
             n
         ]));
     }
-    let table =
-        json!({"cities": cities, "langs": langs, "kinds": kinds, "themes": themes, "docs": rows});
+    let table = json!({"cities": cities, "langs": langs, "kinds": kinds, "themes": themes,
+        "docs": rows, "twin": twin_offsets(docs)});
     let mut files = vec![BundleFile {
         path: "docs.json".into(),
         contents: json_bytes(&table)?,
@@ -308,6 +311,26 @@ fn doc_files(
         });
     }
     Ok(files)
+}
+
+/// Per document, how far its translation is in document numbers (0: none): the browser groups
+/// a page and its translation as the server does, by [`crate::pairs::pair_key`] of the URL.
+fn twin_offsets(docs: &[DocInfo]) -> Vec<i64> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut out = vec![0i64; docs.len()];
+    for (i, d) in docs.iter().enumerate() {
+        match first.entry(crate::pairs::pair_key(&d.url)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let j = *o.get();
+                out[i] = j as i64 - i as i64;
+                out[j] = i as i64 - j as i64;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

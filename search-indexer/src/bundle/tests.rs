@@ -126,6 +126,23 @@ fn bundle_describes_every_document_and_term() {
     );
     let docs = json(&files, "docs.json");
     assert_eq!(docs["docs"].as_array().unwrap().len(), 3);
+    // Each document's twin as an offset in document numbers (0: none), as the URLs pair them.
+    let twin: Vec<i64> = docs["twin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let url = row["url"].as_str().unwrap();
+        let other = (i as i64 + twin[i]) as usize;
+        if url.ends_with("a-01/") {
+            assert_ne!(twin[i], 0, "{url} has its twin");
+            assert_eq!(rows[other]["url"], row["twin"], "{url}");
+        } else {
+            assert_eq!(twin[i], 0, "{url} has no twin");
+        }
+    }
     let train = shard_of("train", shards);
     let en_terms = json(&files, &format!("postings/{train}.json"));
     assert!(

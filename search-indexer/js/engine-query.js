@@ -3,7 +3,7 @@
 // response of search.rs, over the bundle's postings. See engine.js.
 
 import { analyze, analyzeEnglish, _basics as basics, _load as load, loadOr, _prefix as PREFIX, fnv1a } from "./engine.js";
-import { docCount, docCity, docLang, docThemes, docHasTheme, docNorm } from "./engine.js";
+import { docCount, docCity, docLang, docKind, docThemes, docHasTheme, docNorm, docTwin } from "./engine.js";
 
 const f32 = Math.fround;
 // search.rs's request limits, snippet.rs's window (analysis.json's `limits`) and the field
@@ -75,6 +75,10 @@ class Builder {
     this.boosts = B.manifest.boosts;
     this.hl = { ja: new Set(), en: new Set() };
   }
+  // query.rs `hub`: a title match counted again for theme and city pages.
+  hub(title) {
+    return boost(bool([title, { t: "kinds", kinds: this.boosts.hub_kinds }], []), this.boosts.hub);
+  }
   jaTerm(text) {
     this.hl.ja.add(text);
     return bool([], [boost(term("title_ja", text), this.boosts.title), term("body_ja", text)]);
@@ -84,7 +88,7 @@ class Builder {
     const title = phrase("title_en", terms);
     const body = phrase("body_en", terms);
     if (!title || !body) return null;
-    return bool([], [boost(title, this.boosts.title), body]);
+    return bool([], [boost(title, this.boosts.title), body, this.hub(phrase("title_en", terms))]);
   }
   reverseGlossary(key) {
     const out = [];
@@ -111,14 +115,22 @@ class Builder {
         const alts = [this.jaTerm(u)];
         if (units.length > 1 && [...u].length < 2) this.hl.ja.delete(u);
         if (reverse) alts.push(...this.reverseGlossary(u));
-        must.push(should(alts));
+        must.push(units.length > 1 ? boost(should(alts), this.boosts.part) : should(alts));
       }
       if (units.length > 1) {
-        const p = bool([], [boost(phrase("title_ja", units), this.boosts.title), phrase("body_ja", units)]);
-        opt.push(boost(p, this.boosts.phrase));
+        // query.rs `whole`: the phrase, or the phrase with one word between two adjacent parts
+        // (人財の確保 for 人財確保: the particle leaves a gap of one position).
+        const whole = (us) => bool([], [boost(phrase("title_ja", us), this.boosts.title), phrase("body_ja", us)]);
+        const alts = [whole(units)];
+        for (let k = 1; k < units.length; k++) {
+          if (units[k][0] - units[k - 1][0] !== 1) continue;
+          alts.push(whole(units.map(([p, x], i) => [i >= k ? p + 1 : p, x])));
+        }
+        opt.push(boost(should(alts), this.boosts.phrase));
       }
     }
     for (const t of toks.filter((t) => t.kind === "joined")) opt.push(boost(this.jaTerm(t.text), this.boosts.joined));
+    opt.push(this.hub(phrase("title_ja", units)));
     const alts = [bool(must, opt)];
     if (units.length > 1 && reverse) alts.push(...this.reverseGlossary(units.map((u) => u[1]).join("")));
     return should(alts);
@@ -294,6 +306,17 @@ function evaluate(B, get, q, w = 1) {
     }
     case "boost":
       return evaluate(B, get, q.q, f32(w * q.b));
+    case "kinds": {
+      // The documents of these kinds, score 0 (a filter), found once per bundle.
+      const key = q.kinds.join(" ");
+      B.ofKinds ??= new Map();
+      if (!B.ofKinds.has(key)) {
+        const all = Array.from({ length: docCount(B) }, (_, doc) => doc);
+        B.ofKinds.set(key, all.filter((doc) => q.kinds.includes(docKind(B, doc))));
+      }
+      for (const doc of B.ofKinds.get(key)) out.set(doc, 0);
+      return out;
+    }
     case "const": {
       for (const doc of q.docs) out.set(doc, f32(q.score * w));
       return out;
@@ -428,11 +451,15 @@ export async function search(query, { lang, city, theme, limit, offset = 0 } = {
   const root = bool(must, [], excluded);
   const get = await postingsFor(B, collectTerms(root, new Set()));
   // As the server ranks (search-indexer/src/rank.rs): with `lang`, every match in the reader's
-  // language first, by relevance, then the others; each score stays its plain relevance.
+  // language first, by relevance, then the others; each score stays its plain relevance. A page
+  // and its translation are one result, shown by the member that comes first in that order
+  // (without `lang`: the better-scoring one); `total` and the facets count each pair once.
   const first = (d) => (lang && docLang(B, d) === lang ? 1 : 0);
-  const scored = [...evaluate(B, get, root)].sort(
-    (a, b) => first(b[0]) - first(a[0]) || b[1] - a[1] || a[0] - b[0],
-  );
+  const pair = (d) => Math.min(d, docTwin(B, d) < 0 ? d : docTwin(B, d));
+  const seen = new Set();
+  const scored = [...evaluate(B, get, root)]
+    .sort((a, b) => first(b[0]) - first(a[0]) || b[1] - a[1] || a[0] - b[0])
+    .filter(([d]) => !seen.has(pair(d)) && seen.add(pair(d)));
   const facets = { city: {}, theme: {} };
   for (const [doc] of scored) {
     const c = docCity(B, doc);

@@ -34,6 +34,8 @@ pub(crate) struct Fields {
     pub body_ja: Field,
     pub title_en: Field,
     pub body_en: Field,
+    /// [`crate::pairs::pair_hash`] of the URL: a page and its translation are one result.
+    pub pair: Field,
 }
 
 fn analyzed(tokenizer: &str) -> TextOptions {
@@ -59,6 +61,7 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("body_ja", analyzed(JA_TOKENIZER));
     b.add_text_field("title_en", analyzed(EN_TOKENIZER));
     b.add_text_field("body_en", analyzed(EN_TOKENIZER));
+    b.add_u64_field("pair", FAST);
     b.build()
 }
 
@@ -82,6 +85,7 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         body_ja: f("body_ja")?,
         title_en: f("title_en")?,
         body_en: f("body_en")?,
+        pair: f("pair")?,
     })
 }
 
@@ -110,6 +114,7 @@ pub(crate) fn register_tokenizers(index: &Index) {
 fn to_tantivy(doc: &Document, f: &Fields) -> (TantivyDocument, Vec<ATok>, Vec<ATok>) {
     let mut d = TantivyDocument::default();
     d.add_text(f.url, &doc.url);
+    d.add_u64(f.pair, crate::pairs::pair_hash(&doc.url));
     d.add_text(f.lang, &doc.lang);
     d.add_text(f.kind, &doc.kind);
     if let Some(city) = &doc.city {

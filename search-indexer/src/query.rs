@@ -8,7 +8,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -27,6 +29,15 @@ pub(crate) const JOINED_BOOST: f32 = 1.5;
 pub(crate) const GLOSSARY_BOOST: f32 = 1.0;
 /// Weight of reverse expansions (Japanese query → English text).
 pub(crate) const REVERSE_BOOST: f32 = 0.2;
+/// Weight of each part of a compound (or of a multi-word item) on its own, against the whole
+/// (the phrase and joined-compound clauses): a page that has 管理 many times (管理職, 人事管理)
+/// and 目標 somewhere must not outrank a page about 目標管理. Every part stays required.
+pub(crate) const PART_BOOST: f32 = 0.1;
+/// Extra weight of a match in the title of a theme or city page (a concept's own page: the
+/// 多様性・女性活躍 theme for 多様性, the city page for 大崎市), on top of the title's.
+pub(crate) const HUB_BOOST: f32 = 3.0;
+/// The page kinds whose title names a concept ([`HUB_BOOST`]).
+pub(crate) const HUB_KINDS: [&str; 2] = ["theme", "city"];
 /// Longest glossary phrase, in English tokens.
 pub(crate) const MAX_GLOSSARY_TOKENS: usize = 5;
 
@@ -239,6 +250,29 @@ fn phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query
     }
 }
 
+/// `title` (a query on a title field) counted again, times [`HUB_BOOST`], for theme and city
+/// pages only.
+fn hub(fields: &Fields, title: Box<dyn Query>) -> Box<dyn Query> {
+    let kinds = HUB_KINDS
+        .iter()
+        .map(|k| {
+            let q: Box<dyn Query> = boxed(TermQuery::new(
+                Term::from_field_text(fields.kind, k),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    let only_hubs = boxed(ConstScoreQuery::new(boxed(BooleanQuery::new(kinds)), 0.0));
+    boost(
+        boxed(BooleanQuery::new(vec![
+            (Occur::Must, title),
+            (Occur::Must, only_hubs),
+        ])),
+        HUB_BOOST,
+    )
+}
+
 impl<'a> Builder<'a> {
     pub fn new(fields: &'a Fields) -> Self {
         Builder {
@@ -276,9 +310,11 @@ impl<'a> Builder<'a> {
         let terms = terms.to_vec();
         let title = phrase_query(f.title_en, &terms)?;
         let body = phrase_query(f.body_en, &terms)?;
+        let hub_title = hub(f, phrase_query(f.title_en, &terms)?);
         Some(boxed(BooleanQuery::new(vec![
             (Occur::Should, boost(title, TITLE_BOOST)),
             (Occur::Should, body),
+            (Occur::Should, hub_title),
         ])))
     }
 
@@ -294,6 +330,35 @@ impl<'a> Builder<'a> {
             }
         }
         out
+    }
+
+    /// The whole of a multi-unit text in the title or body: its phrase, or the phrase with one
+    /// word between two adjacent units (人財の確保 for 人財確保: the dropped particle leaves a
+    /// gap of one position; any one word fills it, so 目標、定員管理 counts too).
+    fn whole(&self, units: &[(usize, String)]) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let both = |us: &[(usize, String)]| -> Option<Box<dyn Query>> {
+            Some(boxed(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    boost(phrase_query(f.title_ja, us)?, TITLE_BOOST),
+                ),
+                (Occur::Should, phrase_query(f.body_ja, us)?),
+            ])))
+        };
+        let mut alternatives = vec![both(units)?];
+        for k in 1..units.len() {
+            if units[k].0 != units[k - 1].0 + 1 {
+                continue;
+            }
+            let gapped: Vec<(usize, String)> = units
+                .iter()
+                .enumerate()
+                .map(|(i, (p, t))| (if i >= k { p + 1 } else { *p }, t.clone()))
+                .collect();
+            alternatives.push(both(&gapped)?);
+        }
+        should(alternatives)
     }
 
     /// Japanese analysis of free text: every unit required, phrase and compound as boosts.
@@ -339,27 +404,23 @@ impl<'a> Builder<'a> {
                 if reverse {
                     alternatives.extend(self.reverse_glossary(u));
                 }
-                clauses.push((Occur::Must, should(alternatives)?));
+                let part = should(alternatives)?;
+                let part = if units.len() > 1 {
+                    boost(part, PART_BOOST)
+                } else {
+                    part
+                };
+                clauses.push((Occur::Must, part));
             }
             if units.len() > 1 {
-                let title = phrase_query(f.title_ja, &units)?;
-                let body = phrase_query(f.body_ja, &units)?;
-                clauses.push((
-                    Occur::Should,
-                    boost(
-                        boxed(BooleanQuery::new(vec![
-                            (Occur::Should, boost(title, TITLE_BOOST)),
-                            (Occur::Should, body),
-                        ])),
-                        PHRASE_BOOST,
-                    ),
-                ));
+                clauses.push((Occur::Should, boost(self.whole(&units)?, PHRASE_BOOST)));
             }
         }
         for t in toks.iter().filter(|t| t.kind == Kind::Joined) {
             let q = self.ja_term(&t.text);
             clauses.push((Occur::Should, boost(q, JOINED_BOOST)));
         }
+        clauses.push((Occur::Should, hub(f, phrase_query(f.title_ja, &units)?)));
         let ja = boxed(BooleanQuery::new(clauses));
         // The whole text may be a glossary term (研修計画 is not, 心理的安全性 is).
         let key: String = units.iter().map(|u| u.1.as_str()).collect();

@@ -1,21 +1,17 @@
 //! [`SearchIndex`]: opening an index and answering requests.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocId, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
-};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, TantivyDocument, Term};
 
+use crate::facets;
 use crate::index::{open_index, Fields};
 use crate::query::{parse, Builder};
-use crate::rank::ranked;
+use crate::rank::{ranked, Ranked};
 use crate::snippet::{make_snippet, Highlight};
 use crate::{
     Facets, SearchError, SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT,
@@ -26,116 +22,6 @@ use crate::{
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
-}
-
-/// Counts distinct values of the `city` and `themes` fast fields over the matches.
-struct FacetCounter;
-
-type FacetFruit = (HashMap<String, usize>, HashMap<String, usize>);
-
-struct FacetSegment {
-    city: Option<StrColumn>,
-    themes: Option<StrColumn>,
-    city_counts: Vec<usize>,
-    theme_counts: Vec<usize>,
-    scratch: Vec<u64>,
-}
-
-impl Collector for FacetCounter {
-    type Fruit = FacetFruit;
-    type Child = FacetSegment;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<FacetSegment> {
-        let city = reader.fast_fields().str("city")?;
-        let themes = reader.fast_fields().str("themes")?;
-        let city_counts = vec![0; city.as_ref().map_or(0, |c| c.num_terms())];
-        let theme_counts = vec![0; themes.as_ref().map_or(0, |c| c.num_terms())];
-        Ok(FacetSegment {
-            city,
-            themes,
-            city_counts,
-            theme_counts,
-            scratch: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
-        let mut city = HashMap::new();
-        let mut theme = HashMap::new();
-        for (c, t) in fruits {
-            for (k, v) in c {
-                *city.entry(k).or_insert(0) += v;
-            }
-            for (k, v) in t {
-                *theme.entry(k).or_insert(0) += v;
-            }
-        }
-        Ok((city, theme))
-    }
-}
-
-fn count_ords(
-    column: &Option<StrColumn>,
-    doc: DocId,
-    counts: &mut [usize],
-    scratch: &mut Vec<u64>,
-) {
-    if let Some(col) = column {
-        scratch.clear();
-        scratch.extend(col.term_ords(doc));
-        scratch.sort_unstable();
-        scratch.dedup();
-        for &ord in scratch.iter() {
-            if let Some(c) = counts.get_mut(ord as usize) {
-                *c += 1;
-            }
-        }
-    }
-}
-
-fn harvest_counts(column: &Option<StrColumn>, counts: &[usize]) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    if let Some(col) = column {
-        // One pass over the (compressed) dictionary for all counted ordinals, in order: a
-        // lookup per ordinal decompresses a block each time, which with 1,741 cities was most
-        // of a query's time.
-        let ords: Vec<u64> = (0..counts.len())
-            .filter(|&o| counts[o] > 0)
-            .map(|o| o as u64)
-            .collect();
-        let mut i = 0;
-        let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-            if let (Some(&ord), Ok(text)) = (ords.get(i), std::str::from_utf8(term)) {
-                *out.entry(text.to_string()).or_insert(0) += counts[ord as usize];
-            }
-            i += 1;
-        });
-    }
-    out
-}
-
-impl SegmentCollector for FacetSegment {
-    type Fruit = FacetFruit;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        count_ords(&self.city, doc, &mut self.city_counts, &mut self.scratch);
-        count_ords(&self.themes, doc, &mut self.theme_counts, &mut self.scratch);
-    }
-
-    fn harvest(self) -> FacetFruit {
-        (
-            harvest_counts(&self.city, &self.city_counts),
-            harvest_counts(&self.themes, &self.theme_counts),
-        )
-    }
 }
 
 fn first_str(doc: &TantivyDocument, field: Field) -> Option<String> {
@@ -252,11 +138,17 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let (docs, total, (city, theme)) =
-            ranked(&searcher, &query, limit, req.offset, lang, FacetCounter)
-                .map_err(|e| SearchError::Internal(anyhow!(e).context("running the search")))?;
-        let mut results = Vec::with_capacity(docs.len());
-        for (score, addr) in docs {
+        let internal = |e: tantivy::TantivyError| {
+            SearchError::Internal(anyhow!(e).context("running the search"))
+        };
+        let Ranked {
+            page,
+            total,
+            results: all,
+        } = ranked(&searcher, &query, limit, req.offset, lang).map_err(internal)?;
+        let (city, theme) = facets::count(&searcher, &all).map_err(internal)?;
+        let mut results = Vec::with_capacity(page.len());
+        for (score, addr) in page {
             results.push(
                 self.hit(&searcher, addr, score, &builder.highlight)
                     .map_err(SearchError::Internal)?,

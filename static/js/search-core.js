@@ -221,29 +221,17 @@
     var c = clean(box.value);
     if (!c.q || c.empty) return close();
     var n = ++asked;
-    query(c.q, { lang: lang, limit: 10, offset: 0 }).then(function (data) {
+    // The engines give one result per page and its translation (the reader's language first).
+    query(c.q, { lang: lang, limit: 5, offset: 0 }).then(function (data) {
       if (n !== asked) return;
-      // One entry per page and its translation: the reader's language comes first.
-      var seen = {};
-      var top = [];
-      data.results.forEach(function (r) {
-        if (top.length >= 5 || seen[r.url]) return;
-        seen[r.url] = seen[twin(r.url)] = true;
-        top.push(r);
-      });
+      var top = data.results;
       if (top.length || c.q.slice(-1) === " ") return show(top);
       var words = c.q.split(/\s+/);
       return complete(words[words.length - 1]).then(function (w) {
         if (!w || n !== asked) return show([]);
         words[words.length - 1] = w;
-        return query(words.join(" "), { lang: lang, limit: 10, offset: 0 }).then(function (d) {
-          if (n !== asked) return;
-          var s = {};
-          show(d.results.filter(function (r) {
-            if (s[r.url]) return false;
-            s[r.url] = s[twin(r.url)] = true;
-            return true;
-          }).slice(0, 5));
+        return query(words.join(" "), { lang: lang, limit: 5, offset: 0 }).then(function (d) {
+          if (n === asked) show(d.results);
         });
       });
     }).catch(function () { if (n === asked) close(); });

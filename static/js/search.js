@@ -99,23 +99,6 @@
     }
   }
 
-  // Theme and city pages whose name the query names (多様性 → 多様性・女性活躍): shown first, on
-  // the first page, above the matches of the text.
-  function concepts(q) {
-    var norm = function (x) { return String(x || "").normalize("NFKC").toLowerCase().replace(/\s+/g, ""); };
-    var nq = norm(q);
-    if (Array.from(nq).length < 2) return [];
-    var out = [];
-    list_("themes").concat(list_("cities")).forEach(function (x) {
-      var n = norm(x.name || x.title);
-      var bare = n.replace(/市$/, "");
-      if (n === nq || n.indexOf(nq) >= 0 || (bare.length >= 2 && nq.indexOf(bare) >= 0)) {
-        out.push({ url: K.href(x.url), title: x.name || x.title, kind: x.name ? "theme" : "city" });
-      }
-    });
-    return out.slice(0, 3);
-  }
-
   function themeLinks() {
     var box = el("div", "search-themes");
     box.appendChild(el("h2", null, text("browse-themes")));
@@ -188,17 +171,9 @@
       status.textContent = fmt("range", { from: from, to: to, total: data.total });
     }
     if (data.partial) help.appendChild(el("p", "search-partial notice", text("partial")));
-    var shown = {};
-    if (page === 1 && !p.get("city") && !p.get("theme")) {
-      concepts(q).forEach(function (c) {
-        shown[c.url] = true;
-        list.appendChild(resultItem({ url: c.url, title: c.title, lang: pageLang }, c.kind));
-      });
-    }
+    // The engines give one result per page and its translation (the reader's language version
+    // when it matches) and rank a concept's theme or city page first (多様性 → 多様性・女性活躍).
     data.results.forEach(function (r) {
-      // One entry per page and its translation (the reader's language ranks first).
-      if (shown[r.url] || shown[K.twin(r.url)]) return;
-      shown[r.url] = true;
       list.appendChild(resultItem(r, K.kind(r.url)));
     });
     renderFacets(data, p);

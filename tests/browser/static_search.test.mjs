@@ -301,7 +301,17 @@ test("engine.js contract: search(q, {lang, city, theme, limit, offset})", TIMEOU
     const a = await e.search("人材確保", { lang: "ja", limit: 5, offset: 0 });
     const b = await e.search("人材確保", { lang: "en", city: "kofu", limit: 3, offset: 1 });
     const c = await e.search("研修", { theme: "training", limit: 2 });
-    return { a, b, c };
+    // Every result of a common word, to count pairs; a concept query straight from the engine.
+    const all = await e.search("研修", { limit: 100 });
+    all.every = [...all.results];
+    while (all.every.length < all.total) {
+      const next = await e.search("研修", { limit: 100, offset: all.every.length });
+      if (!next.results.length) break;
+      all.every.push(...next.results);
+    }
+    const diversity = await e.search("多様性", { lang: "ja", limit: 3 });
+    const osaki = await e.search("Osaki", { lang: "en", limit: 3 });
+    return { a, b, c, all, diversity, osaki };
   }, SUB);
   const shape = (res) => {
     assert.deepEqual(Object.keys(res).sort(), ["facets", "query", "results", "total"]);
@@ -319,6 +329,18 @@ test("engine.js contract: search(q, {lang, city, theme, limit, offset})", TIMEOU
   assert.ok(r.b.results.every((x) => x.city === "kofu"));
   assert.equal(r.b.results[0].lang, "en");
   assert.ok(r.c.results.every((x) => x.themes.includes("training")));
+  // Totals and facets count a page and its translation once: no pair twice among all results,
+  // the total is the number of results, and no city counts more results than there are.
+  const results = r.all.every;
+  assert.equal(results.length, r.all.total);
+  const pairs = results.map((x) => x.url.slice(SUB.length - 1).replace(/^\/en\//, "/"));
+  assert.equal(new Set(pairs).size, pairs.length, "one result per pair");
+  const perCity = {};
+  for (const x of results) if (x.city) perCity[x.city] = (perCity[x.city] || 0) + 1;
+  assert.deepEqual(r.all.facets.city, perCity);
+  // Theme and city pages are searchable and first for their concept.
+  assert.equal(r.diversity.results[0].url, SUB + "themes/diversity/");
+  assert.equal(r.osaki.results[0].url, SUB + "en/cities/osaki/");
 }, views[0]));
 
 test("screenshots: the search page at 390 px", TIMEOUT, run(async (page) => {

@@ -27,6 +27,11 @@ pub fn bundle_files(
             twins.insert(e.url.clone(), t.url.clone());
         }
     }
+    for slug in site.config.theme_slugs() {
+        let (ja, en) = (format!("/themes/{slug}/"), format!("/en/themes/{slug}/"));
+        twins.insert(ja.clone(), en.clone());
+        twins.insert(en, ja);
+    }
     let (files, stats) = search_indexer::bundle::write_bundle(index_dir, &twins, lexicon)?;
     let out: Vec<OutputFile> = files
         .into_iter()

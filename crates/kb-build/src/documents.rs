@@ -57,8 +57,62 @@ pub fn document(e: &Entry, text: String) -> search_indexer::Document {
     }
 }
 
+/// The theme pages (`/themes/<slug>/`, `/en/themes/<slug>/`), which the build generates rather
+/// than reads from content/: kind `theme`, titled with the theme's name, so that a concept
+/// query (多様性, 人事評価) finds the page that gathers every city's measures on it. The body is
+/// the name too (the config gives a theme nothing else), which keeps these documents a
+/// function of config.toml alone: an edit of a measure never changes them (serve's
+/// incremental updates need not reindex them).
+pub fn theme_documents(site: &Site) -> Vec<search_indexer::Document> {
+    let mut out = Vec::new();
+    for slug in site.config.theme_slugs() {
+        for (lang, prefix) in [("ja", ""), ("en", "/en")] {
+            let Some(name) = site.config.theme_name(slug, lang) else {
+                continue;
+            };
+            out.push(search_indexer::Document {
+                url: format!("{prefix}/themes/{slug}/"),
+                lang: lang.to_string(),
+                kind: "theme".to_string(),
+                title: name.to_string(),
+                body: name.to_string(),
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
 /// The document of the entry at `pos`, its text rendered on the calling thread.
 pub fn document_at(site: &Site, pos: usize) -> search_indexer::Document {
     let e = &site.entries[pos];
     document(e, site.rendered(e).text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_is_a_document_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let site = Site::load(&root).expect("the repository's site loads");
+        let docs = theme_documents(&site);
+        assert_eq!(docs.len(), 2 * site.config.theme_slugs().count());
+        let diversity = docs
+            .iter()
+            .find(|d| d.url == "/themes/diversity/")
+            .expect("the diversity theme page");
+        assert_eq!(
+            (diversity.kind.as_str(), diversity.lang.as_str()),
+            ("theme", "ja")
+        );
+        assert_eq!(diversity.title, "多様性・女性活躍");
+        let en = docs
+            .iter()
+            .find(|d| d.url == "/en/themes/diversity/")
+            .expect("its English twin");
+        assert_eq!(en.title, "Diversity and women's advancement");
+        assert!(docs.iter().all(|d| d.city.is_none() && d.themes.is_empty()));
+    }
 }

@@ -1,7 +1,7 @@
 //! The indexing stage: every indexed page's search document into a tantivy index, and the
 //! similar measures of other cities that the measure pages list (computed on the same pass).
 
-use crate::documents::{document_at, indexed_entries};
+use crate::documents::{document_at, indexed_entries, theme_documents};
 use kb_site::{SimilarMap, SimilarPage, Site};
 use search_indexer::align::AlignMeasure;
 use std::collections::HashMap;
@@ -19,7 +19,11 @@ pub type AlignInputs = HashMap<usize, AlignMeasure>;
 pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<(SimilarMap, AlignInputs)> {
     let align = std::sync::Mutex::new(Vec::new());
     let positions = indexed_entries(site);
-    let progress = kb_site::progress::Progress::start("indexing", positions.len());
+    // The generated theme pages follow the entries (document numbers past `positions`; they are
+    // no measures, so the similar-measure and alignment steps never name them).
+    let themes = theme_documents(site);
+    let count = positions.len() + themes.len();
+    let progress = kb_site::progress::Progress::start("indexing", count);
     let opts = search_indexer::IndexOptions {
         similar: Some(search_indexer::SimilarOptions {
             per_city: SIMILAR_PER_CITY,
@@ -29,8 +33,11 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<(SimilarMap, Align
         align: Some(&align),
     };
     // Each page's plain text is rendered on the indexing threads and dropped once indexed.
-    let make = |i: usize| document_at(site, positions[i]);
-    let (_, found) = search_indexer::write_index_from(positions.len(), &make, dir, &opts)?;
+    let make = |i: usize| match positions.get(i) {
+        Some(&pos) => document_at(site, pos),
+        None => themes[i - positions.len()].clone(),
+    };
+    let (_, found) = search_indexer::write_index_from(count, &make, dir, &opts)?;
     progress.finish();
     let inputs = align
         .into_inner()

@@ -51,12 +51,9 @@ impl<'a> Table<'a> {
 }
 
 /// The bytes of `docs.bin` before compression: `docs` with their fieldnorm codes `norms` (per
-/// document, one per analyzed field) and translations `twins` (URL → URL).
-pub(super) fn table(
-    docs: &[DocInfo],
-    norms: &[[u8; 4]],
-    twins: &HashMap<String, String>,
-) -> Result<Vec<u8>> {
+/// document, one per analyzed field) and `twin`, per document how far its translation is in
+/// document numbers (0: none).
+pub(super) fn table(docs: &[DocInfo], norms: &[[u8; 4]], twin: &[i64]) -> Result<Vec<u8>> {
     let n = docs.len();
     let [mut cities, mut langs, mut kinds, mut themes] = [(); 4].map(|_| Table::default());
     let mut sets: Vec<Vec<usize>> = Vec::new();
@@ -90,11 +87,6 @@ pub(super) fn table(
             kinds.len()
         );
     }
-    let number: HashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(k, d)| (d.url.as_str(), k))
-        .collect();
     let (set_type, set_bytes): (&str, Vec<u8>) = if sets.len() <= 256 {
         ("u8", doc_set.iter().map(|&k| k as u8).collect())
     } else if sets.len() <= 65_536 {
@@ -119,14 +111,9 @@ pub(super) fn table(
         ("themes", set_type, set_bytes),
         ("norms", "u8", norms.iter().flatten().copied().collect()),
     ];
-    let twin: Vec<u8> = docs
+    let twin: Vec<u8> = twin
         .iter()
-        .enumerate()
-        .flat_map(|(k, d)| {
-            let t = twins.get(&d.url).and_then(|u| number.get(u.as_str()));
-            let delta = t.map_or(0, |&t| t as i64 - k as i64) as i32;
-            delta.to_le_bytes()
-        })
+        .flat_map(|&delta| (delta as i32).to_le_bytes())
         .collect();
     cols.push(("twin", "i32", twin));
     let norm_table: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();

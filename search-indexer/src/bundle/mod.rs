@@ -176,6 +176,9 @@ pub fn write_bundle(
             "glossary": crate::query::GLOSSARY_BOOST,
             "reverse": crate::query::REVERSE_BOOST,
             "tie_breaker": crate::query::ALTERNATIVES_TIE_BREAKER,
+            "part": crate::query::PART_BOOST,
+            "hub": crate::query::HUB_BOOST,
+            "hub_kinds": crate::query::HUB_KINDS,
         },
         "hash": "fnv1a32",
         "postings_shards": shards,
@@ -249,7 +252,7 @@ fn doc_files(
 ) -> Result<Vec<BundleFile>> {
     let mut files = vec![BundleFile {
         path: "docs.bin".into(),
-        contents: docs::gzip(&docs::table(docs, norms, twins)?)?,
+        contents: docs::gzip(&docs::table(docs, norms, &twin_offsets(docs))?)?,
     }];
     for (k, chunk) in docs.chunks(META_CHUNK).enumerate() {
         let rows: Vec<Value> = chunk
@@ -284,6 +287,26 @@ fn doc_files(
         });
     }
     Ok(files)
+}
+
+/// Per document, how far its translation is in document numbers (0: none): the browser groups
+/// a page and its translation as the server does, by [`crate::pairs::pair_key`] of the URL.
+fn twin_offsets(docs: &[DocInfo]) -> Vec<i64> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut out = vec![0i64; docs.len()];
+    for (i, d) in docs.iter().enumerate() {
+        match first.entry(crate::pairs::pair_key(&d.url)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let j = *o.get();
+                out[i] = j as i64 - i as i64;
+                out[j] = i as i64 - j as i64;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

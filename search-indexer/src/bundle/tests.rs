@@ -126,6 +126,16 @@ fn bundle_describes_every_document_and_term() {
     );
     let docs = docs::read(&files["docs.bin"]).expect("docs.bin");
     assert_eq!(docs.len(), 3);
+    // Each document's twin, as the URLs pair them (the server's grouping).
+    for (i, row) in rows.iter().enumerate() {
+        let url = row["url"].as_str().unwrap();
+        if url.ends_with("a-01/") {
+            let other = docs[i].twin.unwrap_or_else(|| panic!("{url} has its twin"));
+            assert_eq!(rows[other]["url"], row["twin"], "{url}");
+        } else {
+            assert_eq!(docs[i].twin, None, "{url} has no twin");
+        }
+    }
     let train = shard_of("train", shards);
     let en_terms = json(&files, &format!("postings/{train}.json"));
     assert!(

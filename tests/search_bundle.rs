@@ -124,10 +124,28 @@ fn real_site_bundle_is_complete_and_small() {
         assert!(ja + en > 0, "{url}: field lengths");
     }
     assert!(twins * 10 >= n * 9, "{twins} of {n} pages name their twin");
-    let text_chunk = manifest["text_chunk"].as_u64().unwrap() as usize;
-    assert!(dir
-        .join(format!("text/{}.json", (n - 1) / text_chunk))
-        .is_file());
+    // Every stored body, in pieces: the first names how many follow; joined, they are the body
+    // the server's snippets read (the longest chapters need several).
+    let piece_chars = manifest["text_piece_chars"].as_u64().unwrap() as usize;
+    let mut pieced = 0;
+    for d in 0..n {
+        let first = read_json(&dir.join(format!("text/{d}.json")));
+        let mut body = first[d.to_string()].as_str().unwrap().to_string();
+        let more = first["more"].as_u64().unwrap_or(0);
+        for k in 1..=more {
+            let piece = read_json(&dir.join(format!("text/{d}-{k}.json")));
+            let piece = piece[d.to_string()].as_str().unwrap();
+            assert!(piece.chars().count() <= piece_chars, "text/{d}-{k}.json");
+            body.push_str(piece);
+        }
+        assert!(!dir.join(format!("text/{d}-{}.json", more + 1)).exists());
+        pieced += usize::from(more > 0);
+        assert!(
+            more == 0 || body.chars().count() > piece_chars,
+            "text/{d}.json: {more} pieces"
+        );
+    }
+    assert!(pieced > 0, "some long bodies are in pieces");
 
     // Shards: all present; sizes reported and bounded.
     let mut report = Vec::new();

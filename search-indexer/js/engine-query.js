@@ -362,9 +362,8 @@ function evaluate(B, get, q, w = 1) {
 // --- snippets --------------------------------------------------------------------------------
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
-function snippet(body, hl) {
-  const chars = [...body];
-  const text = chars.join("");
+// Hits in `text` as [from, to, term] UTF-16 offsets, in order.
+function hitsIn(text, hl) {
   const terms = [...hl.ja].filter((t) => t.length > 0);
   const hits = [];
   for (const t of terms) {
@@ -381,6 +380,30 @@ function snippet(body, hl) {
     }
   }
   hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  return hits;
+}
+
+// A result's stored body, fetched piece by piece (bundle `text_piece_chars`) up to its first hit
+// and one piece beyond a hit near the end of what is loaded (its window may run on); `more`:
+// the body goes on past `text`.
+async function bodyFor(B, doc, hl) {
+  const first = await loadOr(`text/${doc}.json`, {});
+  let text = first[doc] || "";
+  const pieces = first.more || 0;
+  let k = 0;
+  const next = async () => {
+    k++;
+    text += (await loadOr(`text/${doc}-${k}.json`, {}))[doc] || "";
+  };
+  while (k < pieces && !hitsIn(text, hl).length) await next();
+  const hits = hitsIn(text, hl);
+  if (k < pieces && hits.length && hits[hits.length - 1][0] + SNIPPET_CHARS > text.length) await next();
+  return { text, more: k < pieces };
+}
+
+function snippet(body, hl, more = false) {
+  const chars = [...body];
+  const hits = hitsIn(body, hl);
   // UTF-16 offsets to characters.
   const charAt = [];
   let u = 0;
@@ -424,7 +447,7 @@ function snippet(body, hl) {
     at = b;
   }
   out += piece(at, we);
-  if (we < chars.length) out += "…";
+  if (we < chars.length || more) out += "…";
   return out.trim();
 }
 
@@ -473,14 +496,14 @@ export async function search(query, { lang, city, theme, limit, offset = 0 } = {
       const chunk = await loadOr(`meta/${Math.floor(doc / B.manifest.meta_chunk)}.json`, []);
       const meta = chunk[doc % B.manifest.meta_chunk];
       if (!meta) return null;
-      const text = (await loadOr(`text/${Math.floor(doc / B.manifest.text_chunk)}.json`, {}))[doc] || "";
+      const { text, more } = await bodyFor(B, doc, builder.hl);
       return {
         url: PREFIX + meta.url,
         title: meta.title,
         city: meta.city,
         lang: meta.lang,
         themes: meta.themes,
-        snippet: snippet(text, builder.hl),
+        snippet: snippet(text, builder.hl, more),
         score: Number.isFinite(score) ? score : 0,
       };
     }),

@@ -93,8 +93,11 @@ function corpusSentences() {
     meta.forEach((m, i) => {
       if (m.lang !== "ja") return;
       const doc = k * manifest.meta_chunk + i;
-      const chunk = JSON.parse(readFileSync(join(out, "search", "text", `${Math.floor(doc / manifest.text_chunk)}.json`), "utf8"));
-      for (const s of [m.title, ...(chunk[doc] || "").split(/[。\n]/)]) if (s.trim()) sentences.add(s.trim());
+      const piece = (k) => JSON.parse(readFileSync(join(out, "search", "text", k ? `${doc}-${k}.json` : `${doc}.json`), "utf8"));
+      const first = piece(0);
+      let body = first[doc] || "";
+      for (let k = 1; k <= (first.more || 0); k++) body += piece(k)[doc];
+      for (const s of [m.title, ...body.split(/[。\n]/)]) if (s.trim()) sentences.add(s.trim());
     });
   }
   return [...sentences];

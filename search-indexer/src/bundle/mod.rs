@@ -8,7 +8,8 @@
 //!   byte columns ([`docs`]);
 //! * `meta/<n>.json`: per document, what a result shows (url, title, twin, …), in chunks;
 //! * `postings/<n>.json`: term → postings of the four analyzed fields, sharded by term hash;
-//! * `text/<n>.json`: stored bodies for snippets, in chunks of documents;
+//! * `text/<n>.json` (+ `text/<n>-<k>.json`): stored bodies for snippets, in pieces of
+//!   [`TEXT_PIECE_CHARS`] so that a snippet fetches only the pieces up to its first hit;
 //! * `analysis.json` and `lexicon/<n>.json`: the query-side analysis data ([`analysis`]).
 
 mod analysis;
@@ -16,7 +17,7 @@ pub mod docs;
 mod postings;
 pub mod record;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -41,8 +42,9 @@ pub const ENGINE_FILES: [(&str, &str); 2] = [
 pub const BUNDLE_VERSION: u32 = 2;
 /// Documents per `meta/` chunk.
 pub const META_CHUNK: usize = 16;
-/// Documents per `text/` chunk.
-pub const TEXT_CHUNK: usize = 1;
+/// Characters per piece of a stored body: a result's snippet fetches the pieces up to its first
+/// hit, not a long chapter whole (three chapters took a further query past its 40 KB budget).
+pub const TEXT_PIECE_CHARS: usize = 2_000;
 
 /// One file of the bundle: its path under `search/` and its bytes.
 #[derive(Debug, Clone)]
@@ -185,7 +187,7 @@ pub fn write_bundle(
         "lexicon_shards": lexicon.shards,
         "english_shards": lexicon.english_shards,
         "meta_chunk": META_CHUNK,
-        "text_chunk": TEXT_CHUNK,
+        "text_piece_chars": TEXT_PIECE_CHARS,
     });
     for (name, source) in ENGINE_FILES {
         files.push(BundleFile {
@@ -275,15 +277,40 @@ fn doc_files(
             contents: json_bytes(&rows)?,
         });
     }
-    for (k, chunk) in docs.chunks(TEXT_CHUNK).enumerate() {
-        let bodies: BTreeMap<usize, &str> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (k * TEXT_CHUNK + i, d.body.as_str()))
-            .collect();
+    for (doc, d) in docs.iter().enumerate() {
+        files.extend(body_pieces(doc, &d.body)?);
+    }
+    Ok(files)
+}
+
+/// A document's stored body in pieces of [`TEXT_PIECE_CHARS`]: `text/<doc>.json` holds
+/// `{"<doc>": first piece, "more": further pieces}` ("more" only when there are some), and
+/// `text/<doc>-<k>.json` the k-th further piece as `{"<doc>": piece}`.
+fn body_pieces(doc: usize, body: &str) -> Result<Vec<BundleFile>> {
+    let chars: Vec<char> = body.chars().collect();
+    let pieces: Vec<String> = if chars.is_empty() {
+        vec![String::new()]
+    } else {
+        chars
+            .chunks(TEXT_PIECE_CHARS)
+            .map(|c| c.iter().collect())
+            .collect()
+    };
+    let key = doc.to_string();
+    let mut files = Vec::with_capacity(pieces.len());
+    for (k, piece) in pieces.iter().enumerate() {
+        let mut v = serde_json::Map::new();
+        v.insert(key.clone(), json!(piece));
+        if k == 0 && pieces.len() > 1 {
+            v.insert("more".into(), json!(pieces.len() - 1));
+        }
         files.push(BundleFile {
-            path: format!("text/{k}.json"),
-            contents: json_bytes(&bodies)?,
+            path: if k == 0 {
+                format!("text/{doc}.json")
+            } else {
+                format!("text/{doc}-{k}.json")
+            },
+            contents: json_bytes(&Value::Object(v))?,
         });
     }
     Ok(files)

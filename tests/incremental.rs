@@ -420,7 +420,12 @@ fn inodes(dir: &Path) -> BTreeMap<String, u64> {
             if m.is_dir() {
                 stack.push(e.path());
             } else {
-                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().to_string();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
                 out.insert(rel, m.ino());
             }
         }

@@ -314,7 +314,9 @@ mod tests {
         for ok in ["g1-2", "g18f3ab-77", "gabc"] {
             assert!(valid_id(ok), "{ok}");
         }
-        for bad in ["", "g", "g1-", "gab", "h1-2", "x123", "g1-2x", "g1_2", "G1-2"] {
+        for bad in [
+            "", "g", "g1-", "gab", "h1-2", "x123", "g1-2x", "g1_2", "G1-2",
+        ] {
             assert!(!valid_id(bad), "{bad}");
         }
         assert_eq!(writer_pid("g1f-4194305"), Some(4194305));
@@ -374,7 +376,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
         assert_eq!(left, ["public-index"], "the old index is removed");
-        assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0, "the staging too");
+        assert_eq!(
+            std::fs::read_dir(&root).unwrap().count(),
+            0,
+            "the staging too"
+        );
     }
 
     #[test]
@@ -387,6 +393,9 @@ mod tests {
         std::fs::write(out.join(MARKER), marker_contents(&g, &base)).unwrap();
         assert_eq!(live_generation(&out).unwrap(), g.id());
         assert_eq!(live_base_url(&out).unwrap().to_string(), base.to_string());
-        assert_ne!(base.to_string(), kb_site::base_url::BaseUrl::default().to_string());
+        assert_ne!(
+            base.to_string(),
+            kb_site::base_url::BaseUrl::default().to_string()
+        );
     }
 }

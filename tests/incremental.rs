@@ -243,12 +243,12 @@ fn incremental_updates_equal_a_full_build() {
     assert_eq!(files_reported(&r), vec![written], "{r}");
     f.assert_equals_full_build("body edit");
 
-    // A chapter edit: a new heading renumbers the sections after it, which the measure pages
-    // of that chapter link.
+    // A chapter edit: a new top-level heading renumbers the sections after it (`s2-…` become
+    // `s3-…`), which the measure pages of that chapter link.
     f.edit(
         "content/cities/osaki/chapters/02-ideal-staff.md",
         "## 2 人財の能力開発",
-        "### zqxchapter\n\nzqxchapter の記述。\n\n## 2 人財の能力開発",
+        "## zqxchapter\n\nzqxchapter の記述。\n\n## 2 人財の能力開発",
     );
     let r = f.wait_for_report();
     assert!(r.contains("updated "), "{r}");

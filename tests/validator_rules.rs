@@ -482,13 +482,15 @@ fn cases() -> Vec<Case> {
             At(7),
             "missing required field `extra.chapter`",
         ),
-        case(
-            "source lines ascending",
-            vec![Replace(M, "[156, 165]", "[165, 156]")],
-            M,
-            At(12),
-            "source_lines [165, 156] must be 1-based and ascending",
-        ),
+        Case {
+            rule: "source lines ascending",
+            // One line, first = last, is a range.
+            setup: vec![Replace(M, "[156, 165]", "[156, 156]")],
+            breaks: vec![Replace(M, "[156, 156]", "[165, 156]")],
+            file: M,
+            line: At(12),
+            message: "source_lines [165, 156] must be 1-based and ascending",
+        },
         case(
             "source lines 1-based",
             vec![Replace(M, "[156, 165]", "[0, 165]")],
@@ -606,17 +608,19 @@ fn cases() -> Vec<Case> {
             Of("source = "),
             "source `kofu.txt` differs from the Japanese page's `takasaki.txt`: a city has one source document",
         ),
-        case(
-            "plan period in order",
-            vec![Replace(
+        Case {
+            rule: "plan period in order",
+            // A plan of one year starts and ends in the same year.
+            setup: vec![Replace(
                 CITY,
                 "issued_month = 3\n",
-                "issued_month = 3\nperiod_start = 2026\nperiod_end = 2020\n",
+                "issued_month = 3\nperiod_start = 2026\nperiod_end = 2026\n",
             )],
-            CITY,
-            At(10),
-            "period_end 2020 is before period_start 2026",
-        ),
+            breaks: vec![Replace(CITY, "period_end = 2026", "period_end = 2020")],
+            file: CITY,
+            line: At(10),
+            message: "period_end 2020 is before period_start 2026",
+        },
         case(
             "issued month is a month",
             vec![Replace(CITY, "issued_month = 3", "issued_month = 13")],

@@ -730,13 +730,15 @@ fn cases() -> Vec<Case> {
             line: At(16),
             message: "KPI `takasaki-kpi-01`: the baseline already meets the target",
         },
-        case(
-            "a level to maintain has a target and a comparator",
-            vec![Replace(CITY, "comparator = \"at-least\"\n", "maintain = true\n")],
-            CITY,
-            At(16),
-            "KPI `takasaki-kpi-01`: `maintain = true` needs a target and a comparator `at-least` or `at-most`",
-        ),
+        Case {
+            rule: "a level to maintain has a target and a comparator",
+            // Without `maintain`, an indicator needs no comparator.
+            setup: vec![Replace(CITY, "comparator = \"at-least\"\n", "")],
+            breaks: vec![Replace(CITY, "unit = \"percent\"\n", "unit = \"percent\"\nmaintain = true\n")],
+            file: CITY,
+            line: At(16),
+            message: "KPI `takasaki-kpi-01`: `maintain = true` needs a target and a comparator `at-least` or `at-most`",
+        },
         case(
             "no indicators and indicators",
             vec![Replace(

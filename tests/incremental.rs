@@ -226,6 +226,7 @@ fn incremental_updates_equal_a_full_build() {
     f.assert_equals_full_build("start");
 
     // A body edit (Japanese) with a new word.
+    let before = inodes(&f.root.join("public"));
     std::fs::write(
         f.path(JA),
         format!(
@@ -236,7 +237,22 @@ fn incremental_updates_equal_a_full_build() {
     .unwrap();
     let r = f.wait_for_report();
     assert!(r.contains("updated "), "{r}");
+    // The count it reports is the number of files it wrote (each through a new file renamed
+    // into place, so with a new inode).
+    let written = written_since(&before, &inodes(&f.root.join("public")));
+    assert_eq!(files_reported(&r), vec![written], "{r}");
     f.assert_equals_full_build("body edit");
+
+    // A chapter edit: a new top-level heading renumbers the sections after it (`s2-…` become
+    // `s3-…`), which the measure pages of that chapter link.
+    f.edit(
+        "content/cities/osaki/chapters/02-ideal-staff.md",
+        "## 2 人財の能力開発",
+        "## zqxchapter\n\nzqxchapter の記述。\n\n## 2 人財の能力開発",
+    );
+    let r = f.wait_for_report();
+    assert!(r.contains("updated "), "{r}");
+    f.assert_equals_full_build("chapter edit");
 
     // A title edit.
     let title = std::fs::read_to_string(f.path(JA)).unwrap();
@@ -375,6 +391,63 @@ fn incremental_updates_equal_a_full_build() {
     f.wait_for_report();
     f.wait_for_settle();
     f.assert_equals_full_build("config.toml");
+
+    // An edit after a full rebuild goes into the new build's index, not the replaced one.
+    std::fs::write(
+        f.path(JA),
+        format!(
+            "{}\nzqxafter の記述。\n",
+            std::fs::read_to_string(f.path(JA)).unwrap()
+        ),
+    )
+    .unwrap();
+    let r = f.wait_for_report();
+    assert!(r.contains("updated "), "{r}");
+    f.assert_equals_full_build("body edit after a rebuild");
+    let (_, _, found) = http_get(f.server.port, "/api/search?q=zqxafter").unwrap();
+    assert!(found.contains("osaki-10"), "{found}");
+}
+
+/// The inode of every file of an output, by path.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let m = std::fs::symlink_metadata(e.path()).unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                out.insert(rel, m.ino());
+            }
+        }
+    }
+    out
+}
+
+/// How many files are new or replaced.
+fn written_since(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> usize {
+    after
+        .iter()
+        .filter(|(p, ino)| before.get(*p) != Some(*ino))
+        .count()
+}
+
+/// The file counts of the `updated …: page and index in … ms, N files in … ms` lines.
+fn files_reported(report: &str) -> Vec<usize> {
+    report
+        .lines()
+        .filter(|l| l.starts_with("updated "))
+        .filter_map(|l| l.split(", ").nth(1)?.split(' ').next()?.parse().ok())
+        .collect()
 }
 
 impl Fixture {

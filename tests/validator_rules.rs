@@ -325,6 +325,13 @@ fn cases() -> Vec<Case> {
             "missing required field `title`",
         ),
         case(
+            "`updated` is a date",
+            vec![Replace(M, "weight = 1\n", "weight = 1\nupdated = \"yesterday\"\n")],
+            M,
+            Of("updated ="),
+            "`updated` is not a date: `yesterday` (write it as 2026-11-30)",
+        ),
+        case(
             "city folders are configured cities",
             vec![
                 Write(
@@ -482,13 +489,15 @@ fn cases() -> Vec<Case> {
             At(7),
             "missing required field `extra.chapter`",
         ),
-        case(
-            "source lines ascending",
-            vec![Replace(M, "[156, 165]", "[165, 156]")],
-            M,
-            At(12),
-            "source_lines [165, 156] must be 1-based and ascending",
-        ),
+        Case {
+            rule: "source lines ascending",
+            // One line, first = last, is a range.
+            setup: vec![Replace(M, "[156, 165]", "[156, 156]")],
+            breaks: vec![Replace(M, "[156, 156]", "[165, 156]")],
+            file: M,
+            line: At(12),
+            message: "source_lines [165, 156] must be 1-based and ascending",
+        },
         case(
             "source lines 1-based",
             vec![Replace(M, "[156, 165]", "[0, 165]")],
@@ -582,16 +591,43 @@ fn cases() -> Vec<Case> {
             "extra.corrections belongs only in the Japanese _index.md",
         ),
         case(
-            "plan period in order",
+            "a city's source is a file name",
+            vec![Replace(CITY, "source = \"takasaki.txt\"", "source = \"x/takasaki.txt\"")],
+            CITY,
+            Of("source = "),
+            "source `x/takasaki.txt` must be a file name in sources/ (no folder)",
+        ),
+        case(
+            "a city's source file exists",
+            vec![Replace(CITY, "source = \"takasaki.txt\"", "source = \"nope.txt\"")],
+            CITY,
+            Of("source = "),
+            "source file `sources/nope.txt` not found",
+        ),
+        case(
+            "twins agree on the source",
             vec![Replace(
+                CITY_EN,
+                "structure = \"Three chapters.\"\n",
+                "structure = \"Three chapters.\"\nsource = \"kofu.txt\"\n",
+            )],
+            CITY_EN,
+            Of("source = "),
+            "source `kofu.txt` differs from the Japanese page's `takasaki.txt`: a city has one source document",
+        ),
+        Case {
+            rule: "plan period in order",
+            // A plan of one year starts and ends in the same year.
+            setup: vec![Replace(
                 CITY,
                 "issued_month = 3\n",
-                "issued_month = 3\nperiod_start = 2026\nperiod_end = 2020\n",
+                "issued_month = 3\nperiod_start = 2026\nperiod_end = 2026\n",
             )],
-            CITY,
-            At(10),
-            "period_end 2020 is before period_start 2026",
-        ),
+            breaks: vec![Replace(CITY, "period_end = 2026", "period_end = 2020")],
+            file: CITY,
+            line: At(10),
+            message: "period_end 2020 is before period_start 2026",
+        },
         case(
             "issued month is a month",
             vec![Replace(CITY, "issued_month = 3", "issued_month = 13")],
@@ -681,12 +717,45 @@ fn cases() -> Vec<Case> {
             At(16),
             "KPI `takasaki-kpi-01`: baseline: label `R3年度` is fiscal year 2021, but year = 2022",
         ),
+        Case {
+            rule: "a baseline already past an at-least target is a level to maintain",
+            // A baseline equal to its target is not past it.
+            setup: vec![Replace(CITY, "year = 2025, value = 30 }", "year = 2025, value = 15.6 }")],
+            breaks: vec![Replace(CITY, "year = 2025, value = 15.6 }", "year = 2025, value = 10 }")],
+            file: CITY,
+            line: At(16),
+            message: "KPI `takasaki-kpi-01`: the baseline already meets the target, which a chart would draw as a planned fall: set `maintain = true` if the source asks to keep the level (維持), or check the figures",
+        },
+        Case {
+            rule: "a baseline already past an at-most target is a level to maintain",
+            setup: vec![
+                Replace(CITY, "comparator = \"at-least\"", "comparator = \"at-most\""),
+                Replace(CITY, "year = 2025, value = 30 }", "year = 2025, value = 15.6 }"),
+            ],
+            breaks: vec![Replace(CITY, "year = 2025, value = 15.6 }", "year = 2025, value = 30 }")],
+            file: CITY,
+            line: At(16),
+            message: "KPI `takasaki-kpi-01`: the baseline already meets the target",
+        },
+        Case {
+            rule: "a level to maintain has a target and a comparator",
+            // Without `maintain`, an indicator needs no comparator.
+            setup: vec![Replace(CITY, "comparator = \"at-least\"\n", "")],
+            breaks: vec![Replace(CITY, "unit = \"percent\"\n", "unit = \"percent\"\nmaintain = true\n")],
+            file: CITY,
+            line: At(16),
+            message: "KPI `takasaki-kpi-01`: `maintain = true` needs a target and a comparator `at-least` or `at-most`",
+        },
         case(
-            "a baseline already past an at-least target is a level to maintain",
-            vec![Replace(CITY, "year = 2025, value = 30 }", "year = 2025, value = 10 }")],
+            "no indicators and indicators",
+            vec![Replace(
+                CITY,
+                "source = \"takasaki.txt\"\n",
+                "source = \"takasaki.txt\"\nno_kpis = { ja = \"なし\", en = \"None\" }\n",
+            )],
             CITY,
-            At(16),
-            "KPI `takasaki-kpi-01`: the baseline already meets the target, which a chart would draw as a planned fall: set `maintain = true` if the source asks to keep the level (維持), or check the figures",
+            Of("no_kpis"),
+            "no_kpis says the city has no indicators, but it lists extra.kpis",
         ),
         // --- Templates (checked by rendering every page) ---
         case(

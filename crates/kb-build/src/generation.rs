@@ -307,4 +307,95 @@ mod tests {
         left.sort();
         assert_eq!(left, ["g2-4194305", "unrelated"]);
     }
+
+    #[test]
+    fn generation_names() {
+        assert!(valid_id(Generation::new().id()));
+        for ok in ["g1-2", "g18f3ab-77", "gabc"] {
+            assert!(valid_id(ok), "{ok}");
+        }
+        for bad in [
+            "", "g", "g1-", "gab", "h1-2", "x123", "g1-2x", "g1_2", "G1-2",
+        ] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+        assert_eq!(writer_pid("g1f-4194305"), Some(4194305));
+        assert_eq!(writer_pid("g1f-x"), None);
+    }
+
+    #[test]
+    fn generations_of_live_writers_stay_this_process_keeps_only_its_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        let root = index_root(&out);
+        let me = std::process::id();
+        // pid 1 is alive (this test's container's init); this process is alive too.
+        let names = [
+            "g1-1".to_string(),
+            ".staging-g2-1".to_string(),
+            format!("g3-{me}"),
+            format!(".staging-g4-{me}"),
+            format!("g5-{me}"),
+        ];
+        for name in &names {
+            std::fs::create_dir_all(root.join(name)).unwrap();
+        }
+        std::fs::write(out.join(MARKER), format!("g5-{me}\n/\n")).unwrap();
+        remove_stale(&out);
+        kb_site::output::wait_for_cleanup();
+        let mut left: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            ".staging-g2-1".to_string(),
+            format!(".staging-g4-{me}"),
+            "g1-1".to_string(),
+            format!("g5-{me}"),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+    }
+
+    #[test]
+    fn an_index_from_before_generations_is_moved_out_of_the_way() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let root = index_root(&out);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("meta.json"), "{}").unwrap();
+        let staging = IndexStaging::new(&out, &Generation::new()).unwrap();
+        assert!(!root.join("meta.json").exists());
+        assert!(staging.path().starts_with(&root) && staging.path().is_dir());
+        drop(staging);
+        kb_site::output::wait_for_cleanup();
+        let left: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(left, ["public-index"], "the old index is removed");
+        assert_eq!(
+            std::fs::read_dir(&root).unwrap().count(),
+            0,
+            "the staging too"
+        );
+    }
+
+    #[test]
+    fn the_marker_names_generation_and_base_url() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        let g = Generation::new();
+        let base = kb_site::base_url::BaseUrl::parse("/kb/").unwrap();
+        std::fs::write(out.join(MARKER), marker_contents(&g, &base)).unwrap();
+        assert_eq!(live_generation(&out).unwrap(), g.id());
+        assert_eq!(live_base_url(&out).unwrap().to_string(), base.to_string());
+        assert_ne!(
+            base.to_string(),
+            kb_site::base_url::BaseUrl::default().to_string()
+        );
+    }
 }

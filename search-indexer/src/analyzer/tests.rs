@@ -1,0 +1,192 @@
+//! Unit tests of the analyzer.
+
+use super::*;
+
+/// `japanese_tokens`, which needs the dictionary: a test without it fails, never passes on
+/// empty analysis.
+fn japanese_tokens(text: &str) -> Vec<String> {
+    super::japanese_tokens(text).expect("the dictionary loads")
+}
+
+fn units(text: &str) -> Vec<String> {
+    analyze(text)
+        .into_iter()
+        .filter(|t| t.kind == Kind::Unit)
+        .map(|t| t.text)
+        .collect()
+}
+
+fn has(tokens: &[String], t: &str) -> bool {
+    tokens.iter().any(|x| x == t)
+}
+
+#[test]
+fn jinzai_and_jinzai_with_treasure_kanji_meet() {
+    let a = japanese_tokens("人材確保");
+    let b = japanese_tokens("人財確保");
+    assert!(has(&a, "人材") && has(&a, "確保"), "{a:?}");
+    assert!(has(&b, "人材") && has(&b, "確保"), "{b:?}");
+    assert!(has(&a, "人材確保") && has(&b, "人材確保"), "{a:?} {b:?}");
+    assert_eq!(units("人材確保"), units("人財確保"));
+}
+
+#[test]
+fn torikumi_variants_meet() {
+    let canon = units("取組");
+    assert_eq!(canon, vec!["取組".to_string()]);
+    for v in ["取り組み", "取組み", "取り組む", "取り組んでいる"] {
+        assert!(has(&units(v), "取組"), "{v}: {:?}", units(v));
+    }
+}
+
+#[test]
+fn compound_is_indexed_whole_and_decomposed() {
+    let toks = japanese_tokens("人材育成基本方針");
+    for t in ["人材", "育成", "基本", "方針", "人材育成基本方針"] {
+        assert!(has(&toks, t), "{t} missing from {toks:?}");
+    }
+    // Positions of the parts are consecutive, so phrase queries over parts work.
+    let a = analyze("人材育成基本方針");
+    let pos = |t: &str| {
+        a.iter()
+            .find(|x| x.text == t && x.kind == Kind::Unit)
+            .unwrap()
+            .pos
+    };
+    assert_eq!(pos("育成"), pos("人材") + 1);
+    assert_eq!(pos("方針"), pos("基本") + 1);
+}
+
+#[test]
+fn nakaguro_compound_matches_plain_spelling() {
+    assert_eq!(
+        units("ワーク・ライフ・バランス"),
+        units("ワークライフバランス")
+    );
+    assert_eq!(
+        units("ワーク・ライフ・バランス"),
+        vec!["ワークライフバランス"]
+    );
+    assert_eq!(units("WLB"), vec!["ワークライフバランス"]);
+}
+
+#[test]
+fn base_forms_for_inflected_words() {
+    let t = units("研修を実施しました。能力を高めて");
+    assert!(has(&t, "高める"), "{t:?}");
+    assert!(has(&t, "研修") && has(&t, "実施"), "{t:?}");
+}
+
+#[test]
+fn particles_and_symbols_dropped() {
+    let t = japanese_tokens("職員の育成を、図ります。");
+    assert!(
+        !has(&t, "の") && !has(&t, "を") && !has(&t, "、") && !has(&t, "。"),
+        "{t:?}"
+    );
+    assert!(!has(&t, "ます"), "{t:?}");
+    assert!(has(&t, "職員") && has(&t, "育成"), "{t:?}");
+}
+
+#[test]
+fn synonym_groups_apply() {
+    // Each variant analyses to exactly one unit, the group's canonical term: equal and
+    // non-empty, so two empty analyses cannot pass as "the same".
+    for (variant, canonical) in [
+        ("残業", "時間外勤務"),
+        ("超過勤務", "時間外勤務"),
+        ("育休", "育児休業"),
+        ("育児休暇", "育児休業"),
+        ("年休", "年次有給休暇"),
+        ("セクハラ", "セクシュアルハラスメント"),
+        ("セクシャルハラスメント", "セクハラ"),
+        ("OJT", "職場研修"),
+        ("ＯＪＴ", "OJT"),
+        ("DX", "デジタルトランスフォーメーション"),
+        ("1on1", "1on1ミーティング"),
+        ("１on１面談", "1on1"),
+        ("引上げ", "引き上げ"),
+        ("身に付ける", "身につける"),
+        ("身に着ける", "身につける"),
+        ("捉われる", "とらわれる"),
+    ] {
+        let (a, b) = (units(variant), units(canonical));
+        assert_eq!(a.len(), 1, "{variant}: {a:?}");
+        assert_eq!(a, b, "{variant} and {canonical}");
+    }
+}
+
+#[test]
+fn variant_parts_stay_findable() {
+    // 育児休業 is one canonical unit, but 育児 alone must still find it in text.
+    let t = japanese_tokens("育児休業の取得");
+    assert!(has(&t, "育児休業") && has(&t, "育児"), "{t:?}");
+}
+
+#[test]
+fn offsets_point_into_original_text() {
+    let text = "第３次　ＯＪＴの推進と人財確保";
+    for t in analyze(text) {
+        assert!(
+            text.is_char_boundary(t.from) && text.is_char_boundary(t.to),
+            "{t:?}"
+        );
+        assert!(t.from <= t.to && t.to <= text.len());
+    }
+    let ojt = analyze(text).into_iter().find(|t| t.text == "ojt").unwrap();
+    assert_eq!(&text[ojt.from..ojt.to], "ＯＪＴ");
+    let j = analyze(text)
+        .into_iter()
+        .find(|t| t.text == "人材")
+        .unwrap();
+    assert_eq!(&text[j.from..j.to], "人財");
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    for text in [
+        "",
+        " ",
+        "\u{0}\u{1}\u{7f}",
+        "・・・",
+        "ﾃﾚﾜｰｸ",
+        "a\u{301}",
+        "か\u{3099}",
+        "🙂👍",
+    ] {
+        let _ = analyze(text);
+    }
+    let long = "人材育成".repeat(5000);
+    assert!(!analyze(&long).is_empty());
+}
+
+#[test]
+fn japanese_runs_of_english_text_keep_their_offsets() {
+    let text = "The plan (人材育成基本方針) covers 1on1 and 人財確保.";
+    let toks = analyze_japanese_runs(text);
+    let j = toks.iter().find(|t| t.text == "人材育成基本方針").unwrap();
+    assert_eq!(&text[j.from..j.to], "人材育成基本方針");
+    let k = toks
+        .iter()
+        .find(|t| t.text == "人材" && t.from > j.to)
+        .unwrap();
+    assert_eq!(&text[k.from..k.to], "人財");
+    assert!(toks.iter().all(|t| !t.text.contains("plan")));
+    assert!(analyze_japanese_runs("English only.").is_empty());
+}
+
+#[test]
+fn raw_segment_is_plain() {
+    let s = raw_segment("人材育成の方針").expect("the dictionary loads");
+    assert!(s.len() >= 3, "{s:?}");
+    assert_eq!(s.concat(), "人材育成の方針");
+}
+
+#[test]
+fn english_analyzer_stems_and_drops_stop_words() {
+    let t: Vec<String> = analyze_english("The Trainings of staff")
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
+    assert_eq!(t, vec!["train", "staff"]);
+}

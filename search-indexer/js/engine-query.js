@@ -1,4 +1,4 @@
-// Queries of the static search engine: the query syntax and clause structure of query.rs, the
+// Queries of the static search engine: the query syntax and clause structure of query/, the
 // scoring of tantivy (BM25 in f32, boolean sums, disjunction max, boosts, phrases) and the
 // response of search.rs, over the bundle's postings. See engine.js.
 
@@ -18,7 +18,7 @@ function setFacts(B) {
   });
 }
 
-// --- query syntax (query.rs `parse`) ---------------------------------------------------------
+// --- query syntax (query/ `parse`) ---------------------------------------------------------
 const isQuote = (c) => '"“”＂„'.includes(c);
 const OPS = new Set(["AND", "OR", "NOT", "&&", "||", "&", "|", "+", "-", "!", "－", "＋"]);
 const isOperator = (w) => OPS.has(w) || [...w].every((c) => "+-|&!()*~^:".includes(c));
@@ -60,7 +60,7 @@ export function parse(query) {
 
 const isLatin = (t) => /[A-Za-z]/.test(t) && [...t].every((c) => c.charCodeAt(0) < 128 || !/[\p{L}\p{N}]/u.test(c));
 
-// --- query tree (query.rs `Builder`) ---------------------------------------------------------
+// --- query tree (query/ `Builder`) ---------------------------------------------------------
 const term = (field, text) => ({ t: "term", field: FIELDS[field], text });
 const phrase = (field, terms) =>
   terms.length === 0 ? null : terms.length === 1 ? term(field, terms[0][1])
@@ -75,7 +75,7 @@ class Builder {
     this.boosts = B.manifest.boosts;
     this.hl = { ja: new Set(), en: new Set() };
   }
-  // query.rs `hub`: a title match counted again for theme and city pages.
+  // query/ `hub`: a title match counted again for theme and city pages.
   hub(title) {
     return boost(bool([title, { t: "kinds", kinds: this.boosts.hub_kinds }], []), this.boosts.hub);
   }
@@ -118,7 +118,7 @@ class Builder {
         must.push(units.length > 1 ? boost(should(alts), this.boosts.part) : should(alts));
       }
       if (units.length > 1) {
-        // query.rs `whole`: the phrase, or the phrase with one word between two adjacent parts
+        // query/ `whole`: the phrase, or the phrase with one word between two adjacent parts
         // (人財の確保 for 人財確保: the particle leaves a gap of one position).
         const whole = (us) => bool([], [boost(phrase("title_ja", us), this.boosts.title), phrase("body_ja", us)]);
         const alts = [whole(units)];

@@ -30,7 +30,7 @@
 //! it was the cheapest of a superset, so it is the cheapest here too.
 //!
 //! So every table and constant the browser's analyzer uses comes from here; engine.js keeps only
-//! the algorithms (ported from kb-text, `analyzer/`, `query.rs` and lindera's Viterbi search),
+//! the algorithms (ported from kb-text, `analyzer/`, `query/` and lindera's Viterbi search),
 //! and the conformance test (`node --test tests/search_engine/`) guards them: 100 % agreement
 //! with the Rust analyzer on the corpus's sentences, every difference on the evaluation queries
 //! listed.

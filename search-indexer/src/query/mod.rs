@@ -5,8 +5,7 @@
 //! operators such as `AND`, `OR`, `+`, `|`, `(`, `)` or `:` are ignored or analyzed away, and
 //! control characters are treated as spaces. Nothing here can fail on user input.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::collections::BTreeSet;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -17,7 +16,11 @@ use tantivy::Term;
 use crate::analyzer::{analyze, analyze_english, Kind};
 use crate::index::Fields;
 use crate::snippet::Highlight;
-use crate::synonyms::glossary;
+mod glossary_index;
+mod parse;
+
+pub(crate) use glossary_index::glossary_index;
+pub(crate) use parse::{parse, Item};
 
 /// Score multiplier for title fields.
 pub(crate) const TITLE_BOOST: f32 = 3.0;
@@ -44,150 +47,10 @@ pub(crate) const MAX_GLOSSARY_TOKENS: usize = 5;
 /// A list of boxed queries.
 pub(crate) type Clauses = Vec<Box<dyn Query>>;
 
-/// One element of a query string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item {
-    pub text: String,
-    pub phrase: bool,
-    pub negated: bool,
-}
-
-fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '＂' | '„')
-}
-
-fn is_operator(word: &str) -> bool {
-    matches!(
-        word,
-        "AND" | "OR" | "NOT" | "&&" | "||" | "&" | "|" | "+" | "-" | "!" | "－" | "＋"
-    ) || word.chars().all(|c| {
-        matches!(
-            c,
-            '+' | '-' | '|' | '&' | '!' | '(' | ')' | '*' | '~' | '^' | ':'
-        )
-    })
-}
-
-/// Splits a query string into items. Never fails.
-pub(crate) fn parse(query: &str) -> Vec<Item> {
-    let cleaned: String = query
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let chars: Vec<char> = cleaned.chars().collect();
-    let mut items = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let mut negated = false;
-        let mut j = i;
-        if matches!(chars[j], '-' | '－') && j + 1 < chars.len() && !chars[j + 1].is_whitespace() {
-            negated = true;
-            j += 1;
-        } else if matches!(chars[j], '+' | '＋')
-            && j + 1 < chars.len()
-            && !chars[j + 1].is_whitespace()
-        {
-            j += 1;
-        }
-        if is_quote(chars[j]) {
-            // Phrase up to the next quote, or to the end when unbalanced.
-            let start = j + 1;
-            let mut end = start;
-            while end < chars.len() && !is_quote(chars[end]) {
-                end += 1;
-            }
-            let text: String = chars[start..end].iter().collect();
-            let text = text.trim().to_string();
-            if !text.is_empty() {
-                items.push(Item {
-                    text,
-                    phrase: true,
-                    negated,
-                });
-            }
-            i = end + 1;
-            continue;
-        }
-        let start = j;
-        let mut end = start;
-        while end < chars.len() && !chars[end].is_whitespace() && !is_quote(chars[end]) {
-            end += 1;
-        }
-        let word: String = chars[start..end].iter().collect();
-        if !word.is_empty() && !is_operator(&word) {
-            items.push(Item {
-                text: word,
-                phrase: false,
-                negated,
-            });
-        }
-        i = end.max(i + 1);
-    }
-    items
-}
-
 /// True for text with no Japanese (or other non-Latin) letters: handled as English first.
 fn is_latin(text: &str) -> bool {
     text.chars().any(|c| c.is_ascii_alphabetic())
         && text.chars().all(|c| c.is_ascii() || !c.is_alphanumeric())
-}
-
-/// Glossary entries, analyzed for matching.
-pub(crate) struct GlossaryIndex {
-    /// English token sequence → Japanese terms.
-    pub en_to_ja: HashMap<Vec<String>, Vec<String>>,
-    /// Japanese key (concatenated analyzed units) → English token sequences.
-    pub ja_to_en: HashMap<String, Vec<Vec<(usize, String)>>>,
-}
-
-fn ja_key(text: &str) -> String {
-    analyze(text)
-        .into_iter()
-        .filter(|t| t.kind == Kind::Unit)
-        .map(|t| t.text)
-        .collect()
-}
-
-pub(crate) fn glossary_index() -> &'static GlossaryIndex {
-    static G: OnceLock<GlossaryIndex> = OnceLock::new();
-    G.get_or_init(|| {
-        let mut en_to_ja: HashMap<Vec<String>, Vec<String>> = HashMap::new();
-        let mut ja_to_en: HashMap<String, Vec<Vec<(usize, String)>>> = HashMap::new();
-        for entry in &glossary().entries {
-            for en in &entry.en {
-                let positioned: Vec<(usize, String)> = analyze_english(en)
-                    .into_iter()
-                    .map(|t| (t.1, t.0))
-                    .collect();
-                let toks: Vec<String> = positioned.iter().map(|t| t.1.clone()).collect();
-                if toks.is_empty() {
-                    continue;
-                }
-                let ja = en_to_ja.entry(toks.clone()).or_default();
-                for j in &entry.ja {
-                    if !ja.contains(j) {
-                        ja.push(j.clone());
-                    }
-                }
-                for j in &entry.ja {
-                    let key = ja_key(j);
-                    if key.is_empty() {
-                        continue;
-                    }
-                    let list = ja_to_en.entry(key).or_default();
-                    if !list.contains(&positioned) {
-                        list.push(positioned.clone());
-                    }
-                }
-            }
-        }
-        GlossaryIndex { en_to_ja, ja_to_en }
-    })
 }
 
 /// Builds queries over the index fields and collects the terms to highlight.

@@ -8,22 +8,36 @@
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::thread::JoinHandle;
+use std::sync::{Condvar, Mutex};
 
 static COMMITS: AtomicUsize = AtomicUsize::new(0);
-static REMOVALS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+/// How many background removals are still running, and the signal that one finished. A count,
+/// not a list of thread handles: with a list, one caller of [`wait_for_cleanup`] could take and
+/// join the handles while a second caller found the list empty and returned before the removal
+/// it waits for was done.
+static PENDING_REMOVALS: Mutex<usize> = Mutex::new(0);
+static REMOVAL_DONE: Condvar = Condvar::new();
 
 /// Removes a replaced output (or a killed build's leftovers) on a background thread: at
 /// national scale that is 450,000 files and directories, 50 s of file-system time that the
 /// new output need not wait for. [`wait_for_cleanup`] waits for these removals; a process
 /// that exits without waiting leaves the rest for the next build, which removes it the same way.
 pub fn remove_in_background(dir: PathBuf) {
-    let handle = std::thread::spawn(move || remove_tree(&dir));
-    REMOVALS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(handle);
+    *PENDING_REMOVALS.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+    std::thread::spawn(move || {
+        // Counted down on drop, so that even a panicking removal never leaves a waiter hanging.
+        let _done = RemovalDone;
+        remove_tree(&dir);
+    });
+}
+
+struct RemovalDone;
+
+impl Drop for RemovalDone {
+    fn drop(&mut self) {
+        *PENDING_REMOVALS.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        REMOVAL_DONE.notify_all();
+    }
 }
 
 /// Removes a directory tree, the subtrees two levels down in parallel (`public/cities/<city>`,
@@ -57,11 +71,14 @@ fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Waits until the previous outputs replaced by this process are removed from disk.
+/// Waits until the previous outputs replaced by this process are removed from disk: every
+/// removal started before the call, whichever thread started it.
 pub fn wait_for_cleanup() {
-    let handles = std::mem::take(&mut *REMOVALS.lock().unwrap_or_else(|e| e.into_inner()));
-    for h in handles {
-        let _ = h.join();
+    let mut pending = PENDING_REMOVALS.lock().unwrap_or_else(|e| e.into_inner());
+    while *pending > 0 {
+        pending = REMOVAL_DONE
+            .wait(pending)
+            .unwrap_or_else(|e| e.into_inner());
     }
 }
 

@@ -59,3 +59,20 @@ pub(crate) fn glossary_index() -> &'static GlossaryIndex {
         GlossaryIndex { en_to_ja, ja_to_en }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glossary_index_has_both_directions() {
+        let gi = glossary_index();
+        assert_eq!(
+            gi.en_to_ja
+                .get(&vec!["job".to_string(), "rotat".to_string()]),
+            Some(&vec!["ジョブローテーション".to_string()])
+        );
+        assert!(gi.ja_to_en.contains_key("研修"));
+        assert!(gi.ja_to_en.contains_key("超過勤務"));
+    }
+}

@@ -7,17 +7,17 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::query::{BooleanQuery, Occur, Query};
 
 use crate::analyzer::{analyze, analyze_english, Kind};
 use crate::index::Fields;
 use crate::snippet::Highlight;
+mod clauses;
 mod glossary_index;
 mod parse;
+
+pub(crate) use clauses::ALTERNATIVES_TIE_BREAKER;
+use clauses::{boost, boxed, hub, phrase_query, should, term_query};
 
 pub(crate) use glossary_index::glossary_index;
 pub(crate) use parse::{parse, Item};
@@ -57,83 +57,6 @@ fn is_latin(text: &str) -> bool {
 pub(crate) struct Builder<'a> {
     pub fields: &'a Fields,
     pub highlight: Highlight,
-}
-
-fn boxed(q: impl Query) -> Box<dyn Query> {
-    Box::new(q)
-}
-
-fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
-    if (b - 1.0).abs() < f32::EPSILON {
-        q
-    } else {
-        boxed(BoostQuery::new(q, b))
-    }
-}
-
-/// Alternatives for one thing the user typed (a word, its variants, its glossary
-/// translations): any may match, and the best one scores. A sum would let a word with many
-/// translations (overtime → 超過勤務, 時間外勤務, 残業) outweigh everything else.
-fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
-    match clauses.len() {
-        0 => None,
-        1 => clauses.into_iter().next(),
-        _ => Some(boxed(
-            tantivy::query::DisjunctionMaxQuery::with_tie_breaker(
-                clauses,
-                ALTERNATIVES_TIE_BREAKER,
-            ),
-        )),
-    }
-}
-
-/// Share of the other alternatives' scores added to the best one's.
-pub(crate) const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
-
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    boxed(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
-/// Phrase (or single term) over `(position, term)` pairs in one field.
-fn phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
-    match terms.len() {
-        0 => None,
-        1 => Some(term_query(field, &terms[0].1)),
-        _ => {
-            let first = terms[0].0;
-            let with_offsets: Vec<(usize, Term)> = terms
-                .iter()
-                .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
-                .collect();
-            Some(boxed(PhraseQuery::new_with_offset(with_offsets)))
-        }
-    }
-}
-
-/// `title` (a query on a title field) counted again, times [`HUB_BOOST`], for theme and city
-/// pages only.
-fn hub(fields: &Fields, title: Box<dyn Query>) -> Box<dyn Query> {
-    let kinds = HUB_KINDS
-        .iter()
-        .map(|k| {
-            let q: Box<dyn Query> = boxed(TermQuery::new(
-                Term::from_field_text(fields.kind, k),
-                IndexRecordOption::Basic,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    let only_hubs = boxed(ConstScoreQuery::new(boxed(BooleanQuery::new(kinds)), 0.0));
-    boost(
-        boxed(BooleanQuery::new(vec![
-            (Occur::Must, title),
-            (Occur::Must, only_hubs),
-        ])),
-        HUB_BOOST,
-    )
 }
 
 impl<'a> Builder<'a> {
@@ -436,49 +359,6 @@ impl<'a> Builder<'a> {
 mod tests {
     use super::*;
 
-    fn texts(items: &[Item]) -> Vec<(&str, bool, bool)> {
-        items
-            .iter()
-            .map(|i| (i.text.as_str(), i.phrase, i.negated))
-            .collect()
-    }
-
-    #[test]
-    fn parses_terms_phrases_and_exclusions() {
-        let items = parse(r#"人材育成 "基本 方針" -研修  OR AND + - ( )"#);
-        assert_eq!(
-            texts(&items),
-            vec![
-                ("人材育成", false, false),
-                ("基本 方針", true, false),
-                ("研修", false, true),
-            ]
-        );
-    }
-
-    #[test]
-    fn unbalanced_quotes_and_control_chars() {
-        assert_eq!(
-            texts(&parse("\"人材 育成")),
-            vec![("人材 育成", true, false)]
-        );
-        assert_eq!(texts(&parse("\"")), vec![]);
-        assert_eq!(texts(&parse("\"\"\"")), vec![]);
-        assert_eq!(
-            texts(&parse("a\u{0}b\u{7}c")),
-            vec![
-                ("a", false, false),
-                ("b", false, false),
-                ("c", false, false)
-            ]
-        );
-        assert_eq!(texts(&parse("-")), vec![]);
-        assert_eq!(texts(&parse("--x")), vec![("-x", false, true)]);
-        assert_eq!(texts(&parse("-\"a b\"")), vec![("a b", true, true)]);
-        assert_eq!(texts(&parse("")), vec![]);
-        assert_eq!(texts(&parse("　人財　")), vec![("人財", false, false)]);
-    }
-
     #[test]
     fn latin_detection() {
         assert!(is_latin("overtime"));
@@ -487,17 +367,5 @@ mod tests {
         assert!(!is_latin("1on1ミーティング"));
         assert!(!is_latin("研修"));
         assert!(!is_latin("123"));
-    }
-
-    #[test]
-    fn glossary_index_has_both_directions() {
-        let gi = glossary_index();
-        assert_eq!(
-            gi.en_to_ja
-                .get(&vec!["job".to_string(), "rotat".to_string()]),
-            Some(&vec!["ジョブローテーション".to_string()])
-        );
-        assert!(gi.ja_to_en.contains_key("研修"));
-        assert!(gi.ja_to_en.contains_key("超過勤務"));
     }
 }

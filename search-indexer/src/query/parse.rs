@@ -87,3 +87,51 @@ pub(crate) fn parse(query: &str) -> Vec<Item> {
     }
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[Item]) -> Vec<(&str, bool, bool)> {
+        items
+            .iter()
+            .map(|i| (i.text.as_str(), i.phrase, i.negated))
+            .collect()
+    }
+
+    #[test]
+    fn parses_terms_phrases_and_exclusions() {
+        let items = parse(r#"人材育成 "基本 方針" -研修  OR AND + - ( )"#);
+        assert_eq!(
+            texts(&items),
+            vec![
+                ("人材育成", false, false),
+                ("基本 方針", true, false),
+                ("研修", false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unbalanced_quotes_and_control_chars() {
+        assert_eq!(
+            texts(&parse("\"人材 育成")),
+            vec![("人材 育成", true, false)]
+        );
+        assert_eq!(texts(&parse("\"")), vec![]);
+        assert_eq!(texts(&parse("\"\"\"")), vec![]);
+        assert_eq!(
+            texts(&parse("a\u{0}b\u{7}c")),
+            vec![
+                ("a", false, false),
+                ("b", false, false),
+                ("c", false, false)
+            ]
+        );
+        assert_eq!(texts(&parse("-")), vec![]);
+        assert_eq!(texts(&parse("--x")), vec![("-x", false, true)]);
+        assert_eq!(texts(&parse("-\"a b\"")), vec![("a b", true, true)]);
+        assert_eq!(texts(&parse("")), vec![]);
+        assert_eq!(texts(&parse("　人財　")), vec![("人財", false, false)]);
+    }
+}

@@ -12,7 +12,6 @@
 //! The output depends only on the source files, the number of cities and the seed.
 
 use anyhow::{bail, Context, Result};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What to synthesise.
@@ -58,23 +57,11 @@ impl Rng {
     }
 }
 
-/// A page in both languages.
-struct Pair {
-    ja: String,
-    en: String,
-}
+mod corpus;
+mod rewrite;
 
-/// One real city, read into memory.
-struct RealCity {
-    slug: String,
-    index: Pair,
-    chapters_index: Pair,
-    measures_index: Pair,
-    /// chapter stem → files
-    chapters: BTreeMap<String, Pair>,
-    /// measure id → files
-    measures: BTreeMap<String, Pair>,
-}
+use corpus::{collect, collect_content, load_city, read, RealCity};
+use rewrite::{borrow, rename};
 
 pub fn synth(opts: &SynthOptions) -> Result<SynthReport> {
     if opts.cities == 0 {
@@ -241,205 +228,11 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthReport> {
     })
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}
-
-/// Files below `dir`, sorted, as (path relative to the new root, source path).
-fn collect(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) -> Result<()> {
-    for (name, path, is_dir) in sorted_dir(dir)? {
-        if is_dir {
-            collect(&path, &rel.join(&name), out)?;
-        } else {
-            out.push((rel.join(&name), path));
-        }
-    }
-    Ok(())
-}
-
-/// content/ without the real cities' folders.
-fn collect_content(
-    dir: &Path,
-    rel: &Path,
-    real: &[String],
-    out: &mut Vec<(PathBuf, PathBuf)>,
-) -> Result<()> {
-    for (name, path, is_dir) in sorted_dir(dir)? {
-        if is_dir && rel == Path::new("content/cities") && real.contains(&name) {
-            continue;
-        }
-        if is_dir {
-            collect_content(&path, &rel.join(&name), real, out)?;
-        } else {
-            out.push((rel.join(&name), path));
-        }
-    }
-    Ok(())
-}
-
-fn sorted_dir(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let e = e?;
-        v.push((
-            e.file_name().to_string_lossy().to_string(),
-            e.path(),
-            e.file_type()?.is_dir(),
-        ));
-    }
-    v.sort();
-    Ok(v)
-}
-
-fn load_pair(dir: &Path, stem: &str) -> Result<Pair> {
-    Ok(Pair {
-        ja: read(&dir.join(format!("{stem}.md")))?,
-        en: read(&dir.join(format!("{stem}.en.md")))?,
-    })
-}
-
-/// Pages of a folder (chapters/ or measures/) by stem, without `_index`.
-fn load_pages(dir: &Path) -> Result<BTreeMap<String, Pair>> {
-    let mut out = BTreeMap::new();
-    for (name, _, is_dir) in sorted_dir(dir)? {
-        if is_dir || name.ends_with(".en.md") || !name.ends_with(".md") || name == "_index.md" {
-            continue;
-        }
-        let stem = name.trim_end_matches(".md");
-        out.insert(stem.to_string(), load_pair(dir, stem)?);
-    }
-    Ok(out)
-}
-
-fn load_city(dir: &Path, slug: &str) -> Result<RealCity> {
-    Ok(RealCity {
-        slug: slug.to_string(),
-        index: load_pair(dir, "_index")?,
-        chapters_index: load_pair(&dir.join("chapters"), "_index")?,
-        measures_index: load_pair(&dir.join("measures"), "_index")?,
-        chapters: load_pages(&dir.join("chapters"))?,
-        measures: load_pages(&dir.join("measures"))?,
-    })
-}
-
-/// Splits a content file into its front matter (the TOML between the `+++` fences) and its body,
-/// with the site builder's own reader; `None` when the file has no front matter. `aliases` are
-/// dropped: they are old URLs of the real city's pages, which no copy may claim.
-fn split(text: &str) -> Option<(String, String)> {
-    let split = kb_site::frontmatter::split(Path::new(""), text).ok()?;
-    let front: String = split
-        .front_matter
-        .split_inclusive('\n')
-        .filter(|line| !line.starts_with("aliases = "))
-        .collect();
-    Some((front, split.body))
-}
-
-/// Puts a file split by [`split`] back together (the text after the closing fence).
-fn join(front: Option<&str>, body: &str) -> String {
-    match front {
-        Some(front) => format!("+++\n{front}+++\n{body}"),
-        None => body.to_string(),
-    }
-}
-
-/// A page of the base city, moved to `slug`: ids in the front matter (`"osaki-…"`, the
-/// `cities` taxonomy) and links to the base city's pages follow; links to other real cities
-/// become plain text. `title` replaces the page title when given.
-fn rename(text: &str, base: &str, slug: &str, real: &[String], title: Option<&str>) -> String {
-    let (front, body) = match split(text) {
-        Some((front, body)) => (Some(front), body),
-        None => (None, text.to_string()),
-    };
-    let front = front.map(|front| {
-        let front = front
-            .replace(&format!("\"{base}-"), &format!("\"{slug}-"))
-            .replace(&format!("\"{base}\""), &format!("\"{slug}\""));
-        match title {
-            Some(t) => replace_title(&front, t),
-            None => front,
-        }
-    });
-    let body = body
-        .replace(
-            &format!("@/cities/{base}/measures/{base}-"),
-            &format!("@/cities/{slug}/measures/{slug}-"),
-        )
-        .replace(&format!("@/cities/{base}/"), &format!("@/cities/{slug}/"));
-    let body = unlink(&body, |target| {
-        real.iter()
-            .any(|c| target.starts_with(&format!("@/cities/{c}/")))
-    });
-    join(front.as_deref(), &body)
-}
-
-/// A measure of another city, borrowed by `slug`: the taxonomy, the chapter and the weight
-/// change; internal links become plain text.
-fn borrow(text: &str, from: &str, slug: &str, chapter: &str, weight: usize) -> String {
-    let (front, body) = match split(text) {
-        Some((front, body)) => (Some(front), body),
-        None => (None, text.to_string()),
-    };
-    let mut out = String::with_capacity(text.len());
-    for line in front.as_deref().unwrap_or_default().split_inclusive('\n') {
-        if line.starts_with("cities = [") {
-            out.push_str(&format!("cities = [\"{slug}\"]\n"));
-        } else if line.starts_with("chapter = ") {
-            out.push_str(&format!("chapter = \"{chapter}\"\n"));
-        } else if line.starts_with("weight = ") {
-            out.push_str(&format!("weight = {weight}\n"));
-        } else {
-            out.push_str(line);
-        }
-    }
-    debug_assert!(!out.contains(&format!("\"{from}\"")));
-    join(
-        front.is_some().then_some(out.as_str()),
-        &unlink(&body, |t| t.starts_with("@/")),
-    )
-}
-
-fn replace_title(front: &str, title: &str) -> String {
-    let mut done = false;
-    front
-        .split_inclusive('\n')
-        .map(|line| {
-            if !done && line.starts_with("title = ") {
-                done = true;
-                format!("title = \"{title}\"\n")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect()
-}
-
-/// Replaces Markdown links `[text](target)` whose target matches with their text.
-fn unlink(body: &str, matches: impl Fn(&str) -> bool) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(mid) = rest.find("](") {
-        let open = rest[..mid].rfind('[');
-        let close = rest[mid + 2..].find(')').map(|c| mid + 2 + c);
-        match (open, close) {
-            (Some(open), Some(close)) if matches(&rest[mid + 2..close]) => {
-                out.push_str(&rest[..open]);
-                out.push_str(&rest[open + 1..mid]);
-                rest = &rest[close + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..mid + 2]);
-                rest = &rest[mid + 2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::sorted_dir;
+    use crate::rewrite::unlink;
 
     fn repo() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -280,3 +280,15 @@ fn every_latin_lookalike_is_repaired_between_latin_letters() {
     }
     assert_eq!(repair_chars("Москва"), "Москва");
 }
+
+/// Only a known tag name followed by nothing, a space or `/` is a tag; a `<` inside the
+/// brackets or a line break means the text is not one (`x <a <b>`: only `<b>` goes).
+#[test]
+fn only_whole_known_tags_are_stripped() {
+    assert_eq!(strip_html_remnants("x <a <b>y"), "x <a y");
+    assert_eq!(strip_html_remnants("<br\n>"), "<br\n>");
+    assert_eq!(strip_html_remnants("<b-x>"), "<b-x>");
+    assert_eq!(strip_html_remnants("<foo>"), "<foo>");
+    assert_eq!(strip_html_remnants("1 < 2 > 0"), "1 < 2 > 0");
+    assert_eq!(strip_html_remnants("a<br/>b<BR >c</li>"), "a\nb\nc");
+}

@@ -246,6 +246,16 @@ fn retire_flat_index(root: &Path) {
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn index_root_is_beside_the_output() {
         assert_eq!(
@@ -300,11 +310,7 @@ mod tests {
         std::fs::write(out.join(MARKER), "g2-4194305").unwrap();
         remove_stale(&out);
         kb_site::output::wait_for_cleanup();
-        let mut left: Vec<String> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        left.sort();
+        let left = names_in(&root);
         assert_eq!(left, ["g2-4194305", "unrelated"]);
     }
 
@@ -344,11 +350,7 @@ mod tests {
         std::fs::write(out.join(MARKER), format!("g5-{me}\n/\n")).unwrap();
         remove_stale(&out);
         kb_site::output::wait_for_cleanup();
-        let mut left: Vec<String> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        left.sort();
+        let left = names_in(&root);
         let mut expected = vec![
             ".staging-g2-1".to_string(),
             format!(".staging-g4-{me}"),
@@ -371,16 +373,12 @@ mod tests {
         assert!(staging.path().starts_with(&root) && staging.path().is_dir());
         drop(staging);
         kb_site::output::wait_for_cleanup();
-        let left: Vec<String> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        assert_eq!(left, ["public-index"], "the old index is removed");
         assert_eq!(
-            std::fs::read_dir(&root).unwrap().count(),
-            0,
-            "the staging too"
+            names_in(tmp.path()),
+            ["public-index"],
+            "the old index is removed"
         );
+        assert!(names_in(&root).is_empty(), "the staging too");
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub(crate) fn fix_times_sign(text: &str) -> String {
                 .next_back()
                 .is_some_and(|p| p.is_ascii_uppercase());
             let next = chars.get(i + 1).copied();
-            let next_numeric = next.is_some_and(|n| n.is_ascii_digit() || n.is_numeric());
+            let next_numeric = next.is_some_and(char::is_numeric);
             if prev_upper && !next_numeric {
                 out.push('X');
                 continue;

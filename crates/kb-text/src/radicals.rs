@@ -138,9 +138,11 @@ pub fn radical_to_ideograph(c: char) -> Option<char> {
             .ok()
             .map(|i| SUPPLEMENT[i].1),
         '\u{2F00}'..='\u{2FD5}' => {
+            // Every Kangxi radical has a one-character compatibility mapping to its ideograph
+            // (checked for the whole block by `whole_radical_blocks_are_mapped`).
             let mut it = std::iter::once(c).nfkc();
             match (it.next(), it.next()) {
-                (Some(u), None) if u != c => Some(u),
+                (Some(u), None) => Some(u),
                 _ => None,
             }
         }

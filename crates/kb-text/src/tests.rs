@@ -92,6 +92,8 @@ fn times_sign_between_letters() {
     assert_eq!(repair_chars("A×3"), "A×3");
     assert_eq!(repair_chars("職位×能力"), "職位×能力");
     assert_eq!(repair_chars("D××"), "DXX");
+    // Any number counts, not only ASCII digits: ① is kept as a list marker.
+    assert_eq!(repair_chars("A×①"), "A×①");
 }
 
 #[test]
@@ -132,6 +134,8 @@ fn collapse_numbers_between_japanese() {
     assert_eq!(collapse_japanese_spaces("平成 20 年 3 月"), "平成20年3月");
     assert_eq!(collapse_japanese_spaces("令和 5年"), "令和5年");
     assert_eq!(collapse_japanese_spaces("A 5 年"), "A 5 年");
+    // A number after Japanese keeps its gap to what follows unless that is Japanese too.
+    assert_eq!(collapse_japanese_spaces("第1 Step"), "第1 Step");
 }
 
 #[test]
@@ -151,6 +155,9 @@ fn nakaguro_between_katakana() {
         "パワーハラスメント・セクシャルハラスメント"
     );
     assert_eq!(remove_katakana_nakaguro("た・か・さ"), "た・か・さ");
+    // Katakana on one side only, or at the end of the text: kept.
+    assert_eq!(remove_katakana_nakaguro("ケア・支援"), "ケア・支援");
+    assert_eq!(remove_katakana_nakaguro("ケア・"), "ケア・");
     assert_eq!(
         normalize_for_search("ワーク･ライフ･バランス"),
         "ワークライフバランス"

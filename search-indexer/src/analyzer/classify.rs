@@ -126,7 +126,9 @@ const CLASS_CACHE_MAX: usize = 200_000;
 
 /// [`classify`], cached by word id for dictionary words; `None` base means the surface.
 pub(crate) fn class_of(token: &mut lindera::token::Token<'_>) -> (Class, Option<String>) {
-    let cacheable = token.word_id.is_system() && !token.word_id.is_unknown();
+    // Only system-dictionary words: an unknown word's id is its character category's, shared by
+    // surfaces of different classes (★① is a word, ★ is not).
+    let cacheable = token.word_id.is_system();
     let id = token.word_id.id();
     if cacheable {
         if let Some(hit) = CLASS_CACHE.with(|c| c.borrow().get(&id).cloned()) {

@@ -190,3 +190,88 @@ fn english_analyzer_stems_and_drops_stop_words() {
         .collect();
     assert_eq!(t, vec!["train", "staff"]);
 }
+
+/// The position of the first token with this text.
+fn pos_of(toks: &[ATok], text: &str) -> usize {
+    toks.iter()
+        .find(|t| t.text == text)
+        .unwrap_or_else(|| panic!("{text} missing from {toks:?}"))
+        .pos
+}
+
+/// A dropped word (a particle) leaves one position free, so that a phrase query does not
+/// match across it.
+#[test]
+fn a_dropped_word_leaves_a_position_gap() {
+    ensure_dictionary().expect("the dictionary loads");
+    let toks = analyze("人材の育成");
+    assert_eq!(pos_of(&toks, "人材"), 0);
+    assert_eq!(pos_of(&toks, "育成"), 2, "{toks:?}");
+}
+
+/// A term over [`MAX_TERM_BYTES`] is dropped (tantivy refuses it) and leaves a gap that also
+/// ends the compound run; one of exactly that length is kept.
+#[test]
+fn overlong_terms_are_dropped_with_a_gap() {
+    ensure_dictionary().expect("the dictionary loads");
+    let longest = "a".repeat(MAX_TERM_BYTES);
+    assert_eq!(units(&longest), vec![longest.clone()]);
+    let toks = analyze(&format!("人材{}育成", "a".repeat(MAX_TERM_BYTES + 1)));
+    assert_eq!(
+        toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+        ["人材", "育成"],
+        "{toks:?}"
+    );
+    assert_eq!(pos_of(&toks, "育成"), pos_of(&toks, "人材") + 2);
+}
+
+/// Each Japanese passage of an English text starts two positions after the previous one's
+/// last token: a phrase never spans two passages.
+#[test]
+fn japanese_passages_are_a_position_apart() {
+    ensure_dictionary().expect("the dictionary loads");
+    let toks = analyze_japanese_runs("研修English人材Plan育成");
+    assert_eq!(pos_of(&toks, "研修"), 0);
+    assert_eq!(pos_of(&toks, "人材"), 2, "{toks:?}");
+    assert_eq!(pos_of(&toks, "育成"), 4, "{toks:?}");
+}
+
+/// What is kept of each part of speech, morpheme by morpheme (IPADIC's tags in brackets).
+#[test]
+fn each_part_of_speech_is_kept_or_dropped_as_documented() {
+    ensure_dictionary().expect("the dictionary loads");
+    let cases: &[(&str, &[&str])] = &[
+        // Nouns; dependent nouns (こと), pronouns (これ) and special nouns (そう) go.
+        ("研修することが重要である", &["研修", "重要"]),
+        ("これを実施する", &["実施"]),
+        ("そうだ", &[]),
+        // Prefixes: kanji ones stay (各), hiragana ones go (ご).
+        ("各職員", &["各", "職員"]),
+        ("ご案内", &["案内"]),
+        // Verbs by dictionary form; light (する, しまう, 図る) and dependent (いる) ones go.
+        ("能力を高めている", &["能力", "高める"]),
+        ("実施してしまう", &["実施"]),
+        ("見直しを図る", &["見直し"]),
+        // Adjectives; light (ない) and dependent (にくい) ones go.
+        ("新しい制度がない", &["新しい", "制度"]),
+        ("使いにくい", &["使う"]),
+        // Adverbs in kanji stay (更に), in hiragana go (さらに).
+        ("さらに更に推進", &["更に", "推進"]),
+        // A lone hiragana noun (the suffix め) goes.
+        ("一つめ", &["一つ"]),
+    ];
+    for (text, kept) in cases {
+        assert_eq!(units(text), *kept, "{text}");
+    }
+}
+
+/// Unknown words of one category share an id; their class depends on the surface (a symbol
+/// with a digit is a word, a lone symbol is not), whatever was classified before.
+#[test]
+fn unknown_words_are_classified_by_their_surface_every_time() {
+    ensure_dictionary().expect("the dictionary loads");
+    for _ in 0..2 {
+        assert_eq!(units("★①"), ["★①"]);
+        assert!(units("★").is_empty());
+    }
+}

@@ -78,19 +78,18 @@ pub(super) fn slots(morphs: &[Morph]) -> Vec<Slot> {
                 Class::Verb | Class::Adjective | Class::Adverb => Class::Verb,
                 _ => Class::Noun,
             };
+            // The span's parts, each canonicalised on its own (a one-morpheme span has none:
+            // its only part is the canonical term).
             let mut inner = Vec::new();
-            if j > i {
-                for (k, m) in span.iter().enumerate() {
-                    if matches!(m.class, Class::Drop | Class::Transparent) {
-                        continue;
-                    }
-                    // Single-morpheme canonicalisation inside the span.
-                    let single = match_variant(&span[k..], 0, 1)
-                        .map(|(_, c)| c)
-                        .unwrap_or_else(|| term_of(m));
-                    if single != canonical {
-                        inner.push((single, m.start, m.end));
-                    }
+            for (k, m) in span.iter().enumerate() {
+                if matches!(m.class, Class::Drop | Class::Transparent) {
+                    continue;
+                }
+                let single = match_variant(&span[k..], 0, 1)
+                    .map(|(_, c)| c)
+                    .unwrap_or_else(|| term_of(m));
+                if single != canonical {
+                    inner.push((single, m.start, m.end));
                 }
             }
             out.push(Slot::Kept {

@@ -275,3 +275,107 @@ fn unknown_words_are_classified_by_their_surface_every_time() {
         assert!(units("★").is_empty());
     }
 }
+
+/// A multi-morpheme variant is one unit; its parts are stacked on its position, each part
+/// itself canonical (引き上げ → 引上げ inside 定年の引き上げ).
+#[test]
+fn parts_of_a_variant_are_canonical_too() {
+    ensure_dictionary().expect("the dictionary loads");
+    let toks = analyze("定年の引き上げ");
+    let texts = |kind: Kind| -> Vec<&str> {
+        toks.iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.text.as_str())
+            .collect()
+    };
+    assert_eq!(texts(Kind::Unit), ["定年引上げ"]);
+    assert_eq!(texts(Kind::Inner), ["定年", "引上げ"]);
+}
+
+/// A variant read as a verb (取り組む) stays a verb: it joins no compound, while the noun
+/// reading (取り組み) does.
+#[test]
+fn a_verb_variant_joins_no_compound() {
+    ensure_dictionary().expect("the dictionary loads");
+    assert!(!japanese_tokens("取り組む職員").contains(&"取組職員".to_string()));
+    assert!(japanese_tokens("取り組み職員").contains(&"取組職員".to_string()));
+}
+
+/// A variant's span starts at its first morpheme, not at a space before it.
+#[test]
+fn a_variant_after_a_space_starts_at_its_text() {
+    ensure_dictionary().expect("the dictionary loads");
+    let text = " 人財";
+    let unit = analyze(text)
+        .into_iter()
+        .find(|t| t.kind == Kind::Unit)
+        .expect("a unit");
+    assert_eq!(
+        (unit.text.as_str(), &text[unit.from..unit.to]),
+        ("人材", "人財")
+    );
+}
+
+/// Each normalised character with the original text it came from.
+fn aligned(text: &str) -> Vec<(char, &str)> {
+    let (norm, starts, ends) = normalize_aligned(text);
+    assert_eq!((starts.len(), ends.len()), (norm.len() + 1, norm.len() + 1));
+    norm.char_indices()
+        .map(|(b, c)| (c, &text[starts[b]..ends[b]]))
+        .collect()
+}
+
+/// The text stage's alignment, character by character, over each kind of repair: case only
+/// (the fast path), width, a deleted space or nakaguro (also two in a row), an expansion
+/// (㍻ → 平成) that keeps the length equal, a contextual substitution (× read as X) and
+/// composed sound marks.
+#[test]
+fn every_normalised_character_points_at_its_original() {
+    let cases: &[(&str, &[(char, &str)])] = &[
+        ("AbC", &[('a', "A"), ('b', "b"), ('c', "C")]),
+        (
+            "ＯＪＴ研修",
+            &[
+                ('o', "Ｏ"),
+                ('j', "Ｊ"),
+                ('t', "Ｔ"),
+                ('研', "研"),
+                ('修', "修"),
+            ],
+        ),
+        ("人 材", &[('人', "人"), ('材', "材")]),
+        ("人 　材", &[('人', "人"), ('材', "材")]),
+        (
+            "ワーク・ライフ㍻",
+            &[
+                ('ワ', "ワ"),
+                ('ー', "ー"),
+                ('ク', "ク"),
+                ('ラ', "ラ"),
+                ('イ', "イ"),
+                ('フ', "フ"),
+                ('平', "㍻"),
+                ('成', "㍻"),
+            ],
+        ),
+        (
+            "ワーク・ ライフ",
+            &[
+                ('ワ', "ワ"),
+                ('ー', "ー"),
+                ('ク', "ク"),
+                ('ラ', "ラ"),
+                ('イ', "イ"),
+                ('フ', "フ"),
+            ],
+        ),
+        (
+            "D×推進",
+            &[('d', "D"), ('x', "×"), ('推', "推"), ('進', "進")],
+        ),
+        ("ｶﾞｲﾄﾞ", &[('ガ', "ｶ"), ('イ', "ｲ"), ('ド', "ﾄ")]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(aligned(text), *expected, "{text}");
+    }
+}

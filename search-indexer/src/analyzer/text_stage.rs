@@ -53,10 +53,12 @@ pub(crate) fn normalize_aligned(orig: &str) -> (String, Vec<usize>, Vec<usize>) 
             }
             ni += p.len();
         } else if p.is_empty()
-            || p.chars()
-                .all(|x| x.is_whitespace() || is_transparent_char(x))
+            || p.chars().all(|x| {
+                x.is_whitespace() || is_transparent_char(x) || x == kb_text::NAKAGURO_REPLACEMENT
+            })
         {
-            // Deleted by the text stage (spaces between Japanese characters, nakaguro).
+            // Deleted by the text stage (spaces between Japanese characters, a nakaguro inside
+            // a katakana compound: alone, it normalises to its replacement, which is not here).
         } else if let Some(nc) = rest.chars().next() {
             // Lookahead: if the next original character lines up here, this one was deleted.
             let following = chars.get(k + 1).map(|&(_, c2)| piece(c2));

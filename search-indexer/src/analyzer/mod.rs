@@ -1,5 +1,7 @@
-//! The Japanese analyzer (one tantivy tokenizer, [`JA_TOKENIZER`], used at index and query time)
-//! and the English analyzer ([`EN_TOKENIZER`]).
+//! The Japanese analyzer ([`analyze`]: the indexer hands its tokens to tantivy pre-tokenized,
+//! and the query builder analyses queries with it; the same analysis is registered as the
+//! tantivy tokenizer [`JA_TOKENIZER`], which the schema names) and the English analyzer
+//! ([`EN_TOKENIZER`]).
 //!
 //! Japanese chain:
 //! 1. text stage: [`kb_text::normalize_for_search`], then ASCII lower-casing; token offsets are

@@ -379,3 +379,32 @@ fn every_normalised_character_points_at_its_original() {
         assert_eq!(aligned(text), *expected, "{text}");
     }
 }
+
+/// The tantivy tokenizer registered under [`JA_TOKENIZER`] gives exactly [`analyze`]'s tokens
+/// (text, position, offsets), so that any tantivy query over the index analyses like it.
+#[test]
+fn the_registered_tokenizer_streams_the_analysis() {
+    ensure_dictionary().expect("the dictionary loads");
+    let text = "人財確保と ＯＪＴ の取り組み";
+    let mut analyzer = japanese_analyzer();
+    let mut streamed = Vec::new();
+    {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            streamed.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+    }
+    let expected: Vec<_> = analyze(text)
+        .into_iter()
+        .map(|t| (t.text, t.pos, t.from, t.to))
+        .collect();
+    assert!(expected.len() > 5, "{expected:?}");
+    assert_eq!(streamed, expected);
+    // A token can be edited in place, as tantivy's filters do.
+    let mut stream = analyzer.token_stream(text);
+    assert!(stream.advance());
+    stream.token_mut().text.push('!');
+    assert_eq!(stream.token().text, format!("{}!", expected[0].0));
+    assert!(stream.advance());
+    assert_eq!(stream.token().text, expected[1].0);
+}

@@ -136,6 +136,8 @@ fn collapse_numbers_between_japanese() {
     assert_eq!(collapse_japanese_spaces("A 5 年"), "A 5 年");
     // A number after Japanese keeps its gap to what follows unless that is Japanese too.
     assert_eq!(collapse_japanese_spaces("第1 Step"), "第1 Step");
+    // A number at the end of the text, after Japanese: nothing Japanese follows, the gap stays.
+    assert_eq!(collapse_japanese_spaces("令和 5"), "令和 5");
 }
 
 #[test]

@@ -138,8 +138,14 @@ fn a_prebuilt_output_is_served_read_only_on_another_address() {
     let (status, _, body) = get_at("127.0.0.2", port, "/jinji/kb/search/?q=%E7%A0%94%E4%BF%AE");
     assert_eq!(status, 200);
     assert!(
-        body.contains("<li class=\"result\"><h2><a href=\"/jinji/kb/cities/"),
+        body.contains("<li class=\"result\" data-kind=\"measure\"><h2><a href=\"/jinji/kb/cities/"),
         "no results rendered"
+    );
+    // As the page script shows a result: its kind, and its translation under the prefix.
+    assert!(body.contains("<span class=\"kind\">施策</span>"), "no kind");
+    assert!(
+        body.contains("<a class=\"twin\" href=\"/jinji/kb/en/cities/"),
+        "no link to the translation"
     );
     assert!(body.contains("value=\"研修\""));
     assert!(
@@ -152,7 +158,8 @@ fn a_prebuilt_output_is_served_read_only_on_another_address() {
         port,
         "/jinji/kb/en/search/?q=training&city=osaki&page=2",
     );
-    assert!(body.contains("<li class=\"result\"><h2><a href=\"/jinji/kb/"));
+    assert!(body.contains("<h2><a href=\"/jinji/kb/"));
+    assert!(body.contains("<a class=\"twin\" href=\"/jinji/kb/cities/"));
     assert!(body.contains("<option value=\"osaki\" selected>"));
     let (_, _, body) = get_at(
         "127.0.0.2",

@@ -102,6 +102,10 @@ pub struct SearchResponse {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {
     pub url: String,
+    /// The page kind (`measure`, `chapter`, `city`, `theme`, `page`), for the server's own
+    /// rendering; not in the JSON answer, whose shape the browser engine shares.
+    #[serde(skip)]
+    pub kind: String,
     pub title: String,
     pub city: Option<String>,
     pub lang: String,

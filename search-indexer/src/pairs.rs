@@ -14,6 +14,16 @@ pub fn pair_key(url: &str) -> &str {
     }
 }
 
+/// The URL of a page's translation: the same path with `/en` added or taken away.
+pub fn twin_url(url: &str) -> String {
+    let key = pair_key(url);
+    if key.len() == url.len() {
+        format!("/en{url}")
+    } else {
+        key.to_string()
+    }
+}
+
 /// A stable 64-bit hash of [`pair_key`] (FNV-1a): the index's `pair` fast field.
 pub fn pair_hash(url: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -48,5 +58,14 @@ mod tests {
         assert_eq!(pair_key("/engagement/"), "/engagement/");
         assert_eq!(pair_key("/cities/en/"), "/cities/en/");
         assert_eq!(pair_key("/en"), "/en");
+    }
+
+    #[test]
+    fn the_twin_url_adds_or_removes_en() {
+        assert_eq!(twin_url("/cities/kofu/"), "/en/cities/kofu/");
+        assert_eq!(twin_url("/en/cities/kofu/"), "/cities/kofu/");
+        assert_eq!(twin_url("/engagement/"), "/en/engagement/");
+        assert_eq!(twin_url("/"), "/en/");
+        assert_eq!(twin_url("/en/"), "/");
     }
 }

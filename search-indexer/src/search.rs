@@ -179,6 +179,7 @@ impl SearchIndex {
         let snippet = make_snippet(&body, &lang, highlight);
         Ok(SearchHit {
             url: first_str(&doc, f.url).unwrap_or_default(),
+            kind: first_str(&doc, f.kind).unwrap_or_default(),
             title: first_str(&doc, f.title).unwrap_or_default(),
             city: first_str(&doc, f.city),
             lang,

@@ -79,7 +79,9 @@ pub fn search_page(
         query: q.clone(),
         city: one("city"),
         theme: one("theme"),
-        lang: one("lang"),
+        // The reader's language by default, as the page script asks: an English reader's
+        // results in English first.
+        lang: one("lang").or_else(|| Some(page_lang(html).to_string())),
         limit: PAGE,
         offset: (page - 1) * PAGE,
     };
@@ -98,15 +100,24 @@ pub fn search_page(
     let answer = index.map(|i| i.search(&req));
     let (status, results, pager) = match answer {
         Some(Ok(resp)) => {
+            // As the page script words it: "1–10 of 108".
             let status = if resp.total == 0 {
                 status_text("none")
             } else {
-                format!("{} {}", resp.total, status_text("results"))
+                let from = (req.offset + 1).min(resp.total);
+                let to = (req.offset + resp.results.len()).min(resp.total);
+                status_text("range")
+                    .replace("{from}", &from.to_string())
+                    .replace("{to}", &to.to_string())
+                    .replace("{total}", &resp.total.to_string())
             };
-            let cities = city_names(html);
+            let names = Names {
+                cities: city_names(html),
+                kinds: kind_names(html),
+            };
             (
                 status,
-                results_html(&resp, &cities, prefix),
+                results_html(&resp, &names, prefix),
                 pager_html(
                     &resp,
                     params,
@@ -132,26 +143,42 @@ pub fn search_page(
     out
 }
 
-fn results_html(resp: &SearchResponse, cities: &HashMap<String, String>, prefix: &str) -> String {
+/// What a result's line of metadata names: cities and page kinds, in the page's language.
+struct Names {
+    cities: HashMap<String, String>,
+    kinds: HashMap<String, String>,
+}
+
+/// The results as the page script renders them (`static/js/search.js`, `resultItem`): title,
+/// the page kind, the city, and the translation as a link.
+fn results_html(resp: &SearchResponse, names: &Names, prefix: &str) -> String {
     let mut out = String::new();
     for r in &resp.results {
-        let city = r
-            .city
-            .as_deref()
-            .map(|c| cities.get(c).cloned().unwrap_or_else(|| c.to_string()));
-        let lang = if r.lang == "en" {
-            "English"
+        let mut meta = format!(
+            "<span class=\"kind\">{}</span>",
+            escape(names.kinds.get(&r.kind).map_or("", String::as_str))
+        );
+        if let Some(c) = r.city.as_deref() {
+            meta.push(' ');
+            meta.push_str(&escape(names.cities.get(c).map_or(c, String::as_str)));
+        }
+        let (other, label) = if r.lang == "en" {
+            ("ja", "日本語")
         } else {
-            "日本語"
+            ("en", "English")
         };
-        let meta: Vec<String> = city.into_iter().chain([lang.to_string()]).collect();
+        meta.push_str(&format!(
+            " · <a class=\"twin\" href=\"{}{}\" hreflang=\"{other}\" lang=\"{other}\">{label}</a>",
+            escape(prefix),
+            escape(&search_indexer::pairs::twin_url(&r.url)),
+        ));
         // The snippet is escaped by the search except for its <mark> tags.
         out.push_str(&format!(
-            "<li class=\"result\"><h2><a href=\"{}{}\">{}</a></h2><p class=\"meta\">{}</p><p class=\"snippet\">{}</p></li>",
+            "<li class=\"result\" data-kind=\"{}\"><h2><a href=\"{}{}\">{}</a></h2><p class=\"meta\">{meta}</p><p class=\"snippet\">{}</p></li>",
+            escape(&r.kind),
             escape(prefix),
             escape(&r.url),
             escape(&r.title),
-            escape(&meta.join(" · ")),
             r.snippet
         ));
     }
@@ -204,14 +231,8 @@ pub(super) fn select_option(html: &str, key: &str, value: &str) -> String {
 
 /// The city names the page carries for its script (`data-cities='[{"slug":…,"title":…}]'`).
 fn city_names(html: &str) -> HashMap<String, String> {
-    let raw = attribute(html, "data-cities='").unwrap_or_default();
-    let json = raw
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    let list: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
+    let raw = unescape(&attribute(html, "data-cities='").unwrap_or_default());
+    let list: Vec<serde_json::Value> = serde_json::from_str(&raw).unwrap_or_default();
     list.iter()
         .filter_map(|c| {
             Some((
@@ -220,6 +241,32 @@ fn city_names(html: &str) -> HashMap<String, String> {
             ))
         })
         .collect()
+}
+
+/// The page kinds' names, from the header search form's `data-kinds` (the page script reads
+/// the same attribute).
+fn kind_names(html: &str) -> HashMap<String, String> {
+    let raw = unescape(&attribute(html, "data-kinds='").unwrap_or_default());
+    serde_json::from_str(&raw).unwrap_or_default()
+}
+
+/// The page's language (`<html lang="…">`).
+fn page_lang(html: &str) -> &'static str {
+    if html.contains("<html lang=\"en\"") {
+        "en"
+    } else {
+        "ja"
+    }
+}
+
+/// An attribute value with the template's HTML escapes undone.
+pub(super) fn unescape(s: &str) -> String {
+    s.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The value after `start` (which ends with the opening quote) up to the closing quote.

@@ -87,7 +87,14 @@ test("without JavaScript kb serve renders the search results on the server", TIM
     assert.equal(await page.locator("#search-q").inputValue(), "人材確保", "the query stays in the box");
     assert.equal(await page.locator("main .notice").count(), 0, "no needs-JavaScript notice above results");
     // More than one page of results: paging works by plain links.
-    const total = Number(((await page.locator("#search-status").textContent()).match(/\d+/) || ["0"])[0]);
+    // Worded as the page script words it ("1–10件目（全108件）", "1–10 of 108").
+    const status = await page.locator("#search-status").textContent();
+    assert.match(status, prefix ? /^1–10 of \d+$/ : /^1–10件目（全\d+件）$/);
+    const total = Number(status.match(/\d+/g).pop());
+    // Each result as the page script shows it: its kind, its city, its translation.
+    assert.equal(await results.first().locator(".meta .kind").count(), 1);
+    const twin = results.first().locator(".meta a.twin");
+    assert.equal(await twin.getAttribute("hreflang"), prefix ? "ja" : "en");
     assert.ok(total > 10, `more than a page of results (${total})`);
     await page.locator("#search-pager a").last().click();
     await page.waitForURL((u) => u.searchParams.get("page") === "2");

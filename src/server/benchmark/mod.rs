@@ -5,7 +5,7 @@
 //! item with `data-kind`. Messages and labels come from the page's own `data-t-*` attributes,
 //! so both languages work unchanged.
 
-use super::pages::{attribute, escape, select_option};
+use super::pages::{attribute, escape, select_option, unescape};
 
 mod markup;
 use kb_build::benchmark::read_city;
@@ -128,15 +128,6 @@ impl<'a> Page<'a> {
             .find(|t| t.0 == slug)
             .map_or_else(|| slug.to_string(), |t| t.1.clone())
     }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ fn the_nginx_examples_serve_the_site_under_a_sub_path_with_no_broken_link() {
     let (status, _, body) =
         common::http_get(proxy_port, "/jinji/kb/search/?q=%E7%A0%94%E4%BF%AE").unwrap();
     assert_eq!(status, 200);
-    assert!(body.contains("<li class=\"result\"><h2><a href=\"/jinji/kb/"));
+    assert!(body.contains("<li class=\"result\" data-kind=\"measure\"><h2><a href=\"/jinji/kb/"));
     let _ = server.kill();
     let _ = server.wait();
 }

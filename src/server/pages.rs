@@ -134,12 +134,7 @@ pub fn search_page(
     out = out.replacen("<!--kb:results-->", &results, 1);
     out = out.replacen("<!--kb:pager-->", &pager, 1);
     // The page has its results: the "needs JavaScript" notice goes.
-    if let (Some(a), Some(b)) = (
-        out.find("<!--kb:noscript-->"),
-        out.find("<!--/kb:noscript-->"),
-    ) {
-        out.replace_range(a..b + "<!--/kb:noscript-->".len(), "");
-    }
+    remove_noscript_notice(&mut out);
     out
 }
 
@@ -248,6 +243,15 @@ fn city_names(html: &str) -> HashMap<String, String> {
 fn kind_names(html: &str) -> HashMap<String, String> {
     let raw = unescape(&attribute(html, "data-kinds='").unwrap_or_default());
     serde_json::from_str(&raw).unwrap_or_default()
+}
+
+/// Removes the page's "needs JavaScript" notice (`<!--kb:noscript-->…<!--/kb:noscript-->`), for
+/// a page the server has completed.
+pub(super) fn remove_noscript_notice(html: &mut String) {
+    const END: &str = "<!--/kb:noscript-->";
+    if let (Some(a), Some(b)) = (html.find("<!--kb:noscript-->"), html.find(END)) {
+        html.replace_range(a..b + END.len(), "");
+    }
 }
 
 /// The page's language (`<html lang="…">`).

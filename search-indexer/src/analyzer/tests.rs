@@ -8,8 +8,15 @@ fn japanese_tokens(text: &str) -> Vec<String> {
     super::japanese_tokens(text).expect("the dictionary loads")
 }
 
-fn units(text: &str) -> Vec<String> {
+/// [`analyze`] with the dictionary loaded first (a test without it fails, never passes on
+/// empty analysis).
+fn analyzed(text: &str) -> Vec<ATok> {
+    ensure_dictionary().expect("the dictionary loads");
     analyze(text)
+}
+
+fn units(text: &str) -> Vec<String> {
+    analyzed(text)
         .into_iter()
         .filter(|t| t.kind == Kind::Unit)
         .map(|t| t.text)
@@ -203,8 +210,7 @@ fn pos_of(toks: &[ATok], text: &str) -> usize {
 /// match across it.
 #[test]
 fn a_dropped_word_leaves_a_position_gap() {
-    ensure_dictionary().expect("the dictionary loads");
-    let toks = analyze("人材の育成");
+    let toks = analyzed("人材の育成");
     assert_eq!(pos_of(&toks, "人材"), 0);
     assert_eq!(pos_of(&toks, "育成"), 2, "{toks:?}");
 }
@@ -213,10 +219,9 @@ fn a_dropped_word_leaves_a_position_gap() {
 /// ends the compound run; one of exactly that length is kept.
 #[test]
 fn overlong_terms_are_dropped_with_a_gap() {
-    ensure_dictionary().expect("the dictionary loads");
     let longest = "a".repeat(MAX_TERM_BYTES);
     assert_eq!(units(&longest), vec![longest.clone()]);
-    let toks = analyze(&format!("人材{}育成", "a".repeat(MAX_TERM_BYTES + 1)));
+    let toks = analyzed(&format!("人材{}育成", "a".repeat(MAX_TERM_BYTES + 1)));
     assert_eq!(
         toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
         ["人材", "育成"],
@@ -239,7 +244,6 @@ fn japanese_passages_are_a_position_apart() {
 /// What is kept of each part of speech, morpheme by morpheme (IPADIC's tags in brackets).
 #[test]
 fn each_part_of_speech_is_kept_or_dropped_as_documented() {
-    ensure_dictionary().expect("the dictionary loads");
     let cases: &[(&str, &[&str])] = &[
         // Nouns; dependent nouns (こと), pronouns (これ) and special nouns (そう) go.
         ("研修することが重要である", &["研修", "重要"]),
@@ -269,7 +273,6 @@ fn each_part_of_speech_is_kept_or_dropped_as_documented() {
 /// with a digit is a word, a lone symbol is not), whatever was classified before.
 #[test]
 fn unknown_words_are_classified_by_their_surface_every_time() {
-    ensure_dictionary().expect("the dictionary loads");
     for _ in 0..2 {
         assert_eq!(units("★①"), ["★①"]);
         assert!(units("★").is_empty());
@@ -280,8 +283,7 @@ fn unknown_words_are_classified_by_their_surface_every_time() {
 /// itself canonical (引き上げ → 引上げ inside 定年の引き上げ).
 #[test]
 fn parts_of_a_variant_are_canonical_too() {
-    ensure_dictionary().expect("the dictionary loads");
-    let toks = analyze("定年の引き上げ");
+    let toks = analyzed("定年の引き上げ");
     let texts = |kind: Kind| -> Vec<&str> {
         toks.iter()
             .filter(|t| t.kind == kind)
@@ -296,7 +298,6 @@ fn parts_of_a_variant_are_canonical_too() {
 /// reading (取り組み) does.
 #[test]
 fn a_verb_variant_joins_no_compound() {
-    ensure_dictionary().expect("the dictionary loads");
     assert!(!japanese_tokens("取り組む職員").contains(&"取組職員".to_string()));
     assert!(japanese_tokens("取り組み職員").contains(&"取組職員".to_string()));
 }
@@ -304,9 +305,8 @@ fn a_verb_variant_joins_no_compound() {
 /// A variant's span starts at its first morpheme, not at a space before it.
 #[test]
 fn a_variant_after_a_space_starts_at_its_text() {
-    ensure_dictionary().expect("the dictionary loads");
     let text = " 人財";
-    let unit = analyze(text)
+    let unit = analyzed(text)
         .into_iter()
         .find(|t| t.kind == Kind::Unit)
         .expect("a unit");

@@ -5,7 +5,7 @@
 //! item with `data-kind`. Messages and labels come from the page's own `data-t-*` attributes,
 //! so both languages work unchanged.
 
-use super::pages::{attribute, escape, select_option, unescape};
+use super::pages::{attribute, escape, remove_noscript_notice, select_option, unescape};
 
 mod markup;
 use kb_build::benchmark::read_city;
@@ -65,12 +65,7 @@ pub fn benchmark_page(
     };
     out = out.replacen("<!--kb:bench-status-->", &status, 1);
     out = out.replacen("<!--kb:bench-->", &result, 1);
-    if let (Some(a), Some(b)) = (
-        out.find("<!--kb:noscript-->"),
-        out.find("<!--/kb:noscript-->"),
-    ) {
-        out.replace_range(a..b + "<!--/kb:noscript-->".len(), "");
-    }
+    remove_noscript_notice(&mut out);
     out
 }
 
